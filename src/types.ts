@@ -1,0 +1,55 @@
+import type { AuthRequest } from './request.ts';
+import type { User } from './stores/types.ts';
+import type { SetCookie } from './http/cookie.ts';
+
+/** What an authenticator found: DRF's `(request.user, request.auth)`. */
+export interface Authentication {
+  user: User;
+  /** Scheme-specific credential: the session, token record or JWT claims. */
+  auth: unknown;
+}
+
+/**
+ * DRF's authentication class. `authenticate` returns null for "not my scheme",
+ * an Authentication, or throws `AuthenticationFailed` for "my scheme, bad
+ * credentials". Shared by concurrent requests: keep no per-request state.
+ */
+export interface Authenticator {
+  readonly name: string;
+  authenticate(req: AuthRequest): Promise<Authentication | null>;
+  /** The `WWW-Authenticate` challenge; null means unauthenticated requests get 403 (DRF's rule). */
+  authenticateHeader(req: AuthRequest): string | null;
+  /** Session authentication: unsafe requests it authenticates are CSRF-checked. */
+  readonly enforcesCsrf?: boolean;
+}
+
+/** The request as permissions and views see it. */
+export interface RequestContext {
+  readonly req: AuthRequest;
+  readonly user: User | null;
+  readonly auth: unknown;
+  /** The authenticator that succeeded, if any. */
+  readonly authenticator: Authenticator | null;
+  /** Cookies the pipeline wants sent (a replaced CSRF cookie, a deleted stale session cookie). */
+  readonly cookies: SetCookie[];
+}
+
+/** DRF's permission class: any object with `hasPermission` is one. */
+export interface Permission {
+  readonly message?: string;
+  hasPermission(ctx: RequestContext): boolean | Promise<boolean>;
+  hasObjectPermission?(ctx: RequestContext, obj: unknown): boolean | Promise<boolean>;
+}
+
+export type ThrottleDecision = { allowed: true } | { allowed: false; wait: number | null };
+
+/** DRF's throttle class. */
+export interface Throttle {
+  allow(ctx: RequestContext): Promise<ThrottleDecision>;
+}
+
+/** The CSRF check the pipeline runs for session-authenticated unsafe requests; throws CsrfFailed. */
+export interface CsrfCheck {
+  /** `formToken`: the `csrfmiddlewaretoken` field of a form-encoded POST body, when there is one. */
+  check(req: AuthRequest, formToken: string | undefined): void;
+}
