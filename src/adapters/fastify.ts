@@ -1,0 +1,90 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
+import { ParseError, PayloadTooLarge } from '../errors.ts';
+import { clientInfo } from '../http/client.ts';
+import { toWire } from '../http/write.ts';
+import { type AuthRequest, createAuthRequest } from '../request.ts';
+import { type ApiResponse, toResponse } from '../response.ts';
+import type { View } from '../view.ts';
+
+export interface FastifyAdapterOptions {
+  trustProxy?: boolean;
+  now?: () => number;
+}
+
+/** Builds the AuthRequest of a Fastify request (the body arrives raw: Gatehouse parses it, lazily, as DRF). */
+export function fromFastifyRequest(request: FastifyRequest, options: FastifyAdapterOptions = {}): AuthRequest {
+  const { clientAddress, secure } = clientInfo({
+    peer: request.raw.socket.remoteAddress,
+    headers: request.headers,
+    encrypted: Boolean((request.raw.socket as TLSSocket).encrypted),
+    trustProxy: options.trustProxy ?? false,
+  });
+  return createAuthRequest({
+    method: request.method,
+    url: request.raw.url ?? request.url,
+    headers: request.headers,
+    clientAddress,
+    secure,
+    rawBody: Buffer.isBuffer(request.body) ? request.body : null,
+  });
+}
+
+export function sendFastifyReply(reply: FastifyReply, res: ApiResponse, options: FastifyAdapterOptions = {}): FastifyReply {
+  const wire = toWire(res, options.now?.() ?? Date.now(), reply.request.method);
+  reply.code(wire.status).headers(wire.headers);
+  return reply.send(wire.body ?? null);
+}
+
+/**
+ * Prepares a Fastify instance for Gatehouse: bodies are kept raw (parsed by
+ * the core, after authentication, as DRF does), and Fastify's own errors
+ * (body too large, bad framing) answer in DRF's shape.
+ *
+ * ```ts
+ * const app = Fastify({ bodyLimit: 1_048_576 });
+ * useGatehouse(app);
+ * mountView(app, '/api/dashboard/', dashboardView);
+ * ```
+ */
+export function useGatehouse(app: FastifyInstance, options: FastifyAdapterOptions = {}): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    const mapped = status === 413 ? new PayloadTooLarge() : status === 400 ? new ParseError() : error;
+    return sendFastifyReply(reply, toResponse(mapped), options);
+  });
+}
+
+/** Serves a Gatehouse view at a path (Fastify syntax for parameters: `/api/articles/:id/`), every method. */
+export function mountView(app: FastifyInstance, path: string, view: View, options: FastifyAdapterOptions = {}): void {
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'],
+    url: path,
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      const res = await view.handle(fromFastifyRequest(request, options), request.params as Record<string, string>);
+      return sendFastifyReply(reply, res, options);
+    },
+  });
+}
+
+/**
+ * A preHandler that runs a Gatehouse check (pipeline) for ordinary Fastify
+ * routes and puts the result on `request.gatehouse`:
+ *
+ * ```ts
+ * app.get('/me', { preHandler: protect((req) => gh.check(req, { permissions: [IsAuthenticated] })) },
+ *   (request) => ({ user: request.gatehouse.user?.username }));
+ * ```
+ */
+export function protect<T>(check: (req: AuthRequest) => Promise<T>, options: FastifyAdapterOptions = {}) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    try {
+      (request as FastifyRequest & { gatehouse: T }).gatehouse = await check(fromFastifyRequest(request, options));
+    } catch (error) {
+      await sendFastifyReply(reply, toResponse(error), options);
+    }
+  };
+}

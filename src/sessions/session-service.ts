@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { AuthenticationFailed } from '../errors.ts';
+import type { SetCookie } from '../http/cookie.ts';
+import { type Clock, systemClock } from '../internal/clock.ts';
+import { sha256Hex } from '../internal/hash.ts';
+import { cryptoRandom, type Random } from '../internal/random.ts';
+import { timingSafeEqual } from '../internal/timing-safe-equal.ts';
+import type { SessionRecord, SessionStore, User, UserStore } from '../stores/types.ts';
+import { sessionAuthHash, sessionAuthHashKey } from './session-auth-hash.ts';
+import { isWellFormedSessionKey, newSessionKey } from './session-key.ts';
+
+export interface SessionSettings {
+  store: SessionStore;
+  users: UserStore;
+  secretKey: string;
+  /** Seconds without a request after which a session is dead. Default two weeks. */
+  idleTimeout?: number;
+  /** Seconds after creation after which a session is dead, whatever its activity. Default 30 days. */
+  absoluteTimeout?: number;
+  cookieName?: string;
+  secureCookies?: boolean;
+  clock?: Clock;
+  random?: Random;
+}
+
+export interface ResolvedSession {
+  session: SessionRecord;
+  user: User;
+}
+
+/** last_seen is written at most this often: the idle timeout is checked to this precision. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * Server-side sessions as Django keeps them, safer: the store holds only the
+ * SHA-256 of the key, every login gets a new key, expiry is checked on every
+ * read, and the session auth hash ends sessions when the password changes.
+ *
+ * ```ts
+ * const { key } = await sessions.create(user, { ip, userAgent });
+ * const found = await sessions.resolve(cookie(req, 'sessionid'));
+ * ```
+ */
+export class SessionService {
+  readonly cookieName: string;
+  readonly idleTimeout: number;
+  readonly absoluteTimeout: number;
+  readonly #store: SessionStore;
+  readonly #users: UserStore;
+  readonly #hashKey: Buffer;
+  readonly #secure: boolean;
+  readonly #clock: Clock;
+  readonly #random: Random;
+
+  constructor(settings: SessionSettings) {
+    this.#store = settings.store;
+    this.#users = settings.users;
+    this.#hashKey = sessionAuthHashKey(settings.secretKey);
+    this.idleTimeout = settings.idleTimeout ?? 1_209_600;
+    this.absoluteTimeout = settings.absoluteTimeout ?? 2_592_000;
+    this.cookieName = settings.cookieName ?? 'sessionid';
+    this.#secure = settings.secureCookies ?? false;
+    this.#clock = settings.clock ?? systemClock;
+    this.#random = settings.random ?? cryptoRandom;
+  }
+
+  /** A new session for a user who just proved who they are. The key is returned once, for the cookie. */
+  async create(user: User, client: { ip: string; userAgent: string }): Promise<{ key: string; session: SessionRecord }> {
+    const key = newSessionKey(this.#random);
+    const now = this.#clock.now();
+    const session: SessionRecord = {
+      id: randomUUID().replaceAll('-', ''),
+      keyHash: sha256Hex(key),
+      userId: user.id,
+      authHash: this.authHash(user),
+      createdAt: now,
+      lastSeenAt: now,
+      ip: client.ip,
+      userAgent: client.userAgent.slice(0, 512),
+    };
+    await this.#store.create(session);
+    return { key, session };
+  }
+
+  /**
+   * The live session and user behind a cookie value, or null. Throws
+   * AuthenticationFailed for a live session of an inactive user.
+   */
+  async resolve(key: string | undefined): Promise<ResolvedSession | null> {
+    if (!isWellFormedSessionKey(key)) return null;
+    const keyHash = sha256Hex(key);
+    const session = await this.#store.getByKeyHash(keyHash);
+    if (!session) return null;
+    const now = this.#clock.now();
+    if (now - session.lastSeenAt > this.idleTimeout * 1000 || now - session.createdAt > this.absoluteTimeout * 1000) {
+      await this.#store.delete(keyHash);
+      return null;
+    }
+    const user = await this.#users.getById(session.userId);
+    if (!user || !timingSafeEqual(session.authHash, this.authHash(user))) {
+      await this.#store.delete(keyHash);
+      return null;
+    }
+    if (!user.isActive) throw new AuthenticationFailed('User inactive or deleted.');
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await this.#store.touch(keyHash, now);
+    return { session, user };
+  }
+
+  /** Ends the session behind a cookie value (logout). */
+  async destroy(key: string | undefined): Promise<SessionRecord | null> {
+    if (!isWellFormedSessionKey(key)) return null;
+    return this.#store.delete(sha256Hex(key));
+  }
+
+  list(userId: number): Promise<SessionRecord[]> {
+    return this.#store.listByUser(userId);
+  }
+
+  revoke(userId: number, id: string): Promise<SessionRecord | null> {
+    return this.#store.deleteById(userId, id);
+  }
+
+  /** Ends every session of a user, except the one with `keepKeyHash`. */
+  revokeAll(userId: number, keepKeyHash?: string): Promise<string[]> {
+    return this.#store.deleteByUser(userId, keepKeyHash);
+  }
+
+  /** Drops sessions past their idle or absolute limit (`clearsessions`). */
+  clearExpired(): Promise<number> {
+    const now = this.#clock.now();
+    return this.#store.deleteExpired(now - this.idleTimeout * 1000, now - this.absoluteTimeout * 1000);
+  }
+
+  authHash(user: User): string {
+    return sessionAuthHash(user.password, this.#hashKey);
+  }
+
+  /** `sessionid`: HttpOnly, SameSite=Lax, Path=/, Max-Age two weeks (capped by the absolute limit). */
+  cookie(key: string): SetCookie {
+    return {
+      name: this.cookieName,
+      value: key,
+      maxAge: Math.min(1_209_600, this.idleTimeout, this.absoluteTimeout),
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: this.#secure,
+    };
+  }
+
+  /** Django's deletion: `sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`. */
+  deleteCookie(): SetCookie {
+    return { name: this.cookieName, value: '', maxAge: 0, path: '/', sameSite: 'Lax', secure: this.#secure };
+  }
+}

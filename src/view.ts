@@ -1,0 +1,105 @@
+import { MethodNotAllowed } from './errors.ts';
+import { type BodyKind, parseBody } from './http/body.ts';
+import { checkObjectPermissions, challenge, type Policy, runPipeline } from './pipeline.ts';
+import type { AuthRequest } from './request.ts';
+import { type ApiResponse, jsonResponse, toResponse } from './response.ts';
+import type { RequestContext } from './types.ts';
+
+/** What a handler sees: the authenticated request, its lazily parsed body, and object checks. */
+export interface ViewContext extends RequestContext {
+  /** DRF's `request.data`: parsed on first call; throws ParseError/UnsupportedMediaType. */
+  data(): unknown;
+  /** DRF's `check_object_permissions`. */
+  checkObject(obj: unknown): Promise<void>;
+  /** Path parameters from the router, e.g. `{ id: '3' }`. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type Handler = (ctx: ViewContext) => ApiResponse | Promise<ApiResponse>;
+
+export const VIEW_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type ViewMethod = (typeof VIEW_METHODS)[number];
+
+export interface ViewDefinition extends Partial<Policy> {
+  /** The endpoint's name, as the browsable API shows it ("Article List"). */
+  name: string;
+  handlers: Partial<Record<ViewMethod, Handler>>;
+  parsers?: readonly BodyKind[];
+  /** Headers added to every response of this view (e.g. `cache-control: no-store`). */
+  headers?: Record<string, string>;
+}
+
+export interface View {
+  readonly name: string;
+  readonly allow: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+  handle(req: AuthRequest, params?: Record<string, string>): Promise<ApiResponse>;
+}
+
+/**
+ * An API view: DRF's `APIView.dispatch` — pipeline, then the handler (405 for
+ * a method it lacks, after authentication and permissions as in DRF), then
+ * errors rendered by the one renderer.
+ *
+ * ```ts
+ * const dashboard = createView({ name: 'Dashboard', ...policy, permissions: [IsAuthenticated],
+ *   handlers: { GET: (ctx) => jsonResponse(200, { message: `Hello ${ctx.user!.username}` }) } });
+ * ```
+ */
+export function createView(definition: ViewDefinition, defaults: Policy): View {
+  const policy: Policy = {
+    authenticators: definition.authenticators ?? defaults.authenticators,
+    permissions: definition.permissions ?? defaults.permissions,
+    throttles: definition.throttles ?? defaults.throttles,
+    csrf: definition.csrf ?? defaults.csrf,
+    alwaysCheckCsrf: definition.alwaysCheckCsrf ?? false,
+  };
+  const handlers = definition.handlers;
+  const allow = [...VIEW_METHODS.filter((m) => handlers[m]), ...(handlers.GET ? ['HEAD'] : []), 'OPTIONS'];
+  const headers = definition.headers ?? {};
+
+  async function handle(req: AuthRequest, params: Record<string, string> = {}): Promise<ApiResponse> {
+    let res: ApiResponse;
+    try {
+      const base = await runPipeline(req, policy);
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
+      let parsed: { value: unknown } | null = null;
+      const ctx: ViewContext = {
+        ...base,
+        params,
+        data() {
+          parsed ??= { value: parseBody(req, definition.parsers).data };
+          return parsed.value;
+        },
+        checkObject: (obj) => checkObjectPermissions(base, policy, obj).catch((e) => {
+          throw challenge(e, req, policy.authenticators);
+        }),
+      };
+      if (method === 'OPTIONS') res = jsonResponse(200, metadata(definition));
+      else {
+        const handler = handlers[method as ViewMethod];
+        if (!handler) throw new MethodNotAllowed(req.method, allow);
+        res = await handler(ctx);
+      }
+      res.cookies.unshift(...base.cookies);
+    } catch (error) {
+      res = toResponse(challenge(error, req, policy.authenticators));
+    }
+    res.headers.allow ??= allow.join(', ');
+    for (const [name, value] of Object.entries(headers)) res.headers[name] ??= value;
+    return res;
+  }
+
+  return Object.freeze({ name: definition.name, allow, headers, handle });
+}
+
+function metadata(definition: ViewDefinition): unknown {
+  return {
+    name: definition.name,
+    description: '',
+    renders: ['application/json', 'text/html'],
+    parses: (definition.parsers ?? ['json', 'form', 'multipart']).map(
+      (p) => ({ json: 'application/json', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data' })[p],
+    ),
+  };
+}
