@@ -33,7 +33,8 @@ export function fromFastifyRequest(request: FastifyRequest, options: FastifyAdap
 export function sendFastifyReply(reply: FastifyReply, res: ApiResponse, options: FastifyAdapterOptions = {}): FastifyReply {
   const wire = toWire(res, options.now?.() ?? Date.now(), reply.request.method);
   reply.code(wire.status).headers(wire.headers);
-  return reply.send(wire.body ?? null);
+  // A Buffer, so Fastify adds no charset: DRF sends a bare `application/json`.
+  return reply.send(wire.body === undefined ? null : Buffer.from(wire.body));
 }
 
 /**

@@ -44,7 +44,7 @@ const SHOWN_HEADERS = ['allow', 'content-type', 'vary', 'www-authenticate', 'ret
  * with a log-out button or a log-in link. Every value is escaped; no script.
  */
 export function renderPage(res: ApiResponse, page: PageContext): string {
-  const headers = { ...res.headers, 'content-type': 'application/json', vary: res.headers.vary ?? 'Accept' };
+  const headers: Record<string, string> = { ...res.headers, 'content-type': 'application/json', vary: res.headers.vary ?? 'Accept' };
   const lines = [`<b>HTTP ${res.status} ${escapeHtml(STATUS_CODES[res.status] ?? '')}</b>`];
   for (const name of SHOWN_HEADERS) {
     const value = headers[name];

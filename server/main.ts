@@ -1,0 +1,30 @@
+/**
+ * `npm start`: the reference server of CONTRACT.md on the configured stores
+ * (default: the embedded SQLite file var/db.sqlite3, created on first start).
+ */
+import { ConfigurationError } from '#gatehouse';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openGatehouse } from './open.ts';
+
+try {
+  const config = loadConfig();
+  const { gh, close } = await openGatehouse(config);
+  const app = await buildApp(gh, config);
+  const address = await app.listen({ host: config.host, port: config.port });
+  const where = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
+  console.log(`Gatehouse listening on ${address} (database: ${where}${config.redisUrl ? ', Redis cache' : ''})`);
+  const stop = async () => {
+    await app.close();
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof ConfigurationError) {
+    console.error(`gatehouse: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}

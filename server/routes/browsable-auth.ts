@@ -1,0 +1,97 @@
+import {
+  AllowAny,
+  type ApiResponse,
+  escapeHtml,
+  type Gatehouse,
+  isSafeRedirect,
+  type AuthRequest,
+  Throttled,
+} from '#gatehouse';
+import type { Route } from '../route.ts';
+
+const NEVER_CACHE = { 'cache-control': 'max-age=0, no-cache, no-store, must-revalidate, private' };
+const BAD_LOGIN = 'Please enter a correct username and password. Note that both fields may be case-sensitive.';
+
+/** Where to go after log-in or log-out: `next` when it is a local path (Django's url_has_allowed_host_and_scheme), else `/`. */
+export function redirectTarget(req: AuthRequest, next: unknown): string {
+  if (typeof next !== 'string' || next === '') return '/';
+  return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? next : '/';
+}
+
+function page(status: number, body: string, extra: Partial<ApiResponse> = {}): ApiResponse {
+  return {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8', ...NEVER_CACHE, ...extra.headers },
+    cookies: extra.cookies ?? [],
+    text: `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Log in – Gatehouse</title>
+<style>body{font-family:system-ui,sans-serif;max-width:24rem;margin:4rem auto}label,input,button{display:block;margin:.4rem 0}input{width:100%;padding:.4rem}.error{color:#b00}</style>
+</head><body>${body}</body></html>\n`,
+  };
+}
+
+function form(token: string, next: string, error?: string): string {
+  return `<h1>Gatehouse REST framework</h1>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/api-auth/login/">
+<input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(token)}">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
+<label for="id_username">Username</label><input type="text" name="username" id="id_username" autocomplete="username" required>
+<label for="id_password">Password</label><input type="password" name="password" id="id_password" autocomplete="current-password" required>
+<button type="submit">Log in</button></form>`;
+}
+
+/** DRF's browsable-API login and logout (`rest_framework.urls`), as HTML forms with `csrfmiddlewaretoken`. */
+export function browsableAuthRoutes(gh: Gatehouse): Route[] {
+  const login = gh.view({
+    name: 'Log in',
+    authenticators: [],
+    permissions: [AllowAny],
+    alwaysCheckCsrf: true,
+    parsers: ['form', 'multipart'],
+    handlers: {
+      GET: (ctx) => {
+        const { token, cookie } = gh.csrfFor(ctx.req);
+        return page(200, form(token, ctx.req.query.get('next') ?? ''), { cookies: [cookie] });
+      },
+      POST: async (ctx) => {
+        const data = ctx.data() as Record<string, string>;
+        const next = data.next || ctx.req.query.get('next') || '';
+        const retry = () => gh.csrfFor(ctx.req);
+        let user = null;
+        try {
+          if (typeof data.username === 'string' && typeof data.password === 'string') {
+            user = await gh.authenticateCredentials(ctx.req, data.username, data.password);
+          }
+        } catch (error) {
+          if (!(error instanceof Throttled)) throw error;
+          const { token, cookie } = retry();
+          return page(429, form(token, next, error.detail), { cookies: [cookie], headers: error.headers });
+        }
+        if (!user) {
+          const { token, cookie } = retry();
+          return page(200, form(token, next, BAD_LOGIN), { cookies: [cookie] });
+        }
+        const { cookies } = await gh.login(ctx.req, user);
+        return { status: 302, headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' }, cookies, text: '' };
+      },
+    },
+  });
+
+  const logout = gh.view({
+    name: 'Log out',
+    authenticators: [],
+    permissions: [AllowAny],
+    alwaysCheckCsrf: true,
+    handlers: {
+      POST: async (ctx) => {
+        const cookie = await gh.logoutSession(ctx.req);
+        const next = ctx.req.query.get('next');
+        return { status: 302, headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' }, cookies: [cookie], text: '' };
+      },
+    },
+  });
+
+  return [
+    { path: '/api-auth/login/', view: login, browsable: false },
+    { path: '/api-auth/logout/', view: logout, browsable: false },
+  ];
+}

@@ -1,0 +1,143 @@
+import {
+  AllowAny,
+  charFields,
+  type Gatehouse,
+  IsAuthenticated,
+  jsonResponse,
+  NotFound,
+  type SessionRecord,
+  ValidationError,
+} from '#gatehouse';
+import { NO_STORE, type Route } from '../route.ts';
+import { sessionJson, userJson } from '../serialize.ts';
+
+/** The contract's "Session authentication" table: csrf, register, login, logout, me, password change, sessions. */
+export function sessionRoutes(gh: Gatehouse): Route[] {
+  const csrf = gh.view({
+    name: 'Csrf',
+    permissions: [AllowAny],
+    headers: NO_STORE,
+    handlers: {
+      GET: (ctx) => {
+        const { token, cookie } = gh.csrfFor(ctx.req);
+        return { status: 200, headers: {}, cookies: [cookie], data: { csrfToken: token } };
+      },
+    },
+  });
+
+  const register = gh.view({
+    name: 'Register',
+    permissions: [AllowAny],
+    alwaysCheckCsrf: true,
+    headers: NO_STORE,
+    handlers: {
+      POST: async (ctx) => {
+        const fields = charFields(ctx.data(), {
+          username: {},
+          password: { trim: false },
+          email: { required: false, allowBlank: true },
+        });
+        const user = await gh.accounts.create(fields);
+        return jsonResponse(201, { user: userJson(user) });
+      },
+    },
+  });
+
+  const login = gh.view({
+    name: 'Login',
+    permissions: [AllowAny],
+    alwaysCheckCsrf: true,
+    headers: NO_STORE,
+    handlers: {
+      POST: async (ctx) => {
+        const { username, password } = charFields(ctx.data(), { username: {}, password: { trim: false } });
+        const user = await gh.authenticateCredentials(ctx.req, username, password);
+        if (!user) return jsonResponse(401, { error: 'Invalid credentials' });
+        const { cookies } = await gh.login(ctx.req, user);
+        return { status: 200, headers: {}, cookies, data: { user: userJson(user) } };
+      },
+    },
+  });
+
+  const logout = gh.view({
+    name: 'Logout',
+    permissions: [AllowAny],
+    alwaysCheckCsrf: true,
+    headers: NO_STORE,
+    handlers: {
+      POST: async (ctx) => {
+        const cookie = await gh.logoutSession(ctx.req);
+        return { status: 200, headers: {}, cookies: [cookie], data: { message: 'Logged out' } };
+      },
+    },
+  });
+
+  const me = gh.view({
+    name: 'Me',
+    permissions: [AllowAny],
+    headers: NO_STORE,
+    handlers: { GET: (ctx) => jsonResponse(200, { user: ctx.user ? userJson(ctx.user) : null }) },
+  });
+
+  const passwordChange = gh.view({
+    name: 'Password Change',
+    permissions: [IsAuthenticated],
+    headers: NO_STORE,
+    handlers: {
+      POST: async (ctx) => {
+        const user = ctx.user!;
+        const fields = charFields(ctx.data(), { old_password: { trim: false }, new_password: { trim: false } });
+        // A wrong old password is a failed login attempt: it shares the login buckets.
+        await gh.loginThrottle.check(user.username, ctx.req.clientAddress);
+        const { valid } = await gh.hashers.verify(fields.old_password, user.password);
+        if (!valid) {
+          await gh.loginThrottle.recordFailure(user.username, ctx.req.clientAddress);
+          throw new ValidationError({
+            old_password: ['Your old password was entered incorrectly. Please enter it again.'],
+          });
+        }
+        const cookies = await gh.changePassword(ctx.req, user, fields.new_password);
+        return { status: 200, headers: {}, cookies, data: { message: 'Password changed' } };
+      },
+    },
+  });
+
+  const sessions = gh.view({
+    name: 'Session List',
+    permissions: [IsAuthenticated],
+    headers: NO_STORE,
+    handlers: {
+      GET: async (ctx) => {
+        const current = ctx.authenticator?.name === 'session' ? (ctx.auth as SessionRecord).keyHash : null;
+        const list = await gh.sessions.list(ctx.user!.id);
+        return jsonResponse(200, list.map((s) => sessionJson(s, current)));
+      },
+    },
+  });
+
+  const session = gh.view({
+    name: 'Session Instance',
+    permissions: [IsAuthenticated],
+    headers: NO_STORE,
+    handlers: {
+      DELETE: async (ctx) => {
+        // Another user's session id answers exactly as a missing one (no existence leak).
+        if (!(await gh.revokeSession(ctx.user!.id, ctx.params.id))) {
+          throw new NotFound('No Session matches the given query.');
+        }
+        return jsonResponse(204);
+      },
+    },
+  });
+
+  return [
+    { path: '/api/csrf/', view: csrf },
+    { path: '/api/register/', view: register },
+    { path: '/api/login/', view: login },
+    { path: '/api/logout/', view: logout },
+    { path: '/api/me/', view: me },
+    { path: '/api/password/change/', view: passwordChange },
+    { path: '/api/sessions/', view: sessions },
+    { path: '/api/sessions/:id/', view: session },
+  ];
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
+import { AllowAny, createView } from '#gatehouse';
+import type { Route } from '../route.ts';
+
+const PUBLIC = new URL('../public/', import.meta.url);
+
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * The single-page app at `/`. Its script is written in TypeScript and built
+ * once at start-up by Node's own type stripping, so `npm start` needs no
+ * bundler and nothing is fetched from a CDN.
+ */
+export function spaRoutes(): Route[] {
+  const html = readFileSync(new URL('index.html', PUBLIC), 'utf8');
+  const css = readFileSync(new URL('app.css', PUBLIC), 'utf8');
+  const js = stripTypeScriptTypes(readFileSync(new URL('app.ts', PUBLIC), 'utf8'));
+  const file = (name: string, type: string, text: string) =>
+    createView(
+      {
+        name,
+        headers: { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-cache' },
+        handlers: { GET: () => ({ status: 200, headers: {}, cookies: [], text }) },
+      },
+      { authenticators: [], permissions: [AllowAny], throttles: [] },
+    );
+  return [
+    { path: '/', view: file('App', 'text/html; charset=utf-8', html), browsable: false },
+    { path: '/app.js', view: file('App script', 'text/javascript; charset=utf-8', js), browsable: false },
+    { path: '/app.css', view: file('App styles', 'text/css; charset=utf-8', css), browsable: false },
+  ];
+}

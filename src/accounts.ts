@@ -1,0 +1,93 @@
+import { ValidationError } from './errors.ts';
+import { type Clock, systemClock } from './internal/clock.ts';
+import type { PasswordHashers } from './passwords/password-hashers.ts';
+import { validatePassword } from './passwords/validators.ts';
+import { normalizeUsername } from './passwords/verify-credentials.ts';
+import type { Revocations } from './revocations.ts';
+import { type User, type UserStore, UsernameTakenError } from './stores/types.ts';
+
+export interface NewAccount {
+  username: string;
+  password: string;
+  email?: string;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+}
+
+// Django's UnicodeUsernameValidator: word characters and @ . + - only.
+const USERNAME = /^[\p{L}\p{N}_@.+-]+$/u;
+// Django's EmailValidator, simplified to what it accepts for ordinary addresses.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/u;
+
+/**
+ * User accounts: creation with Django's validators, password changes and
+ * deactivation — each of which ends the credentials it must, through
+ * Revocations, before it returns.
+ *
+ * ```ts
+ * const alice = await accounts.create({ username: 'alice', password: 'Pw-12345678' });
+ * ```
+ */
+export class Accounts {
+  readonly #users: UserStore;
+  readonly #hashers: PasswordHashers;
+  readonly #revocations: Revocations;
+  readonly #clock: Clock;
+
+  constructor(deps: { users: UserStore; hashers: PasswordHashers; revocations: Revocations; clock?: Clock }) {
+    this.#users = deps.users;
+    this.#hashers = deps.hashers;
+    this.#revocations = deps.revocations;
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  /** Validates like Django's UserCreationForm + DRF serializer; throws ValidationError with field errors. */
+  async create(input: NewAccount): Promise<User> {
+    const username = normalizeUsername(input.username);
+    const email = (input.email ?? '').trim();
+    const errors: Record<string, string[]> = {};
+    if ([...username].length > 150) errors.username = ['Ensure this field has no more than 150 characters.'];
+    else if (!USERNAME.test(username)) {
+      errors.username = ['Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.'];
+    } else if (await this.#users.getByUsername(username)) errors.username = ['A user with that username already exists.'];
+    const passwordErrors = validatePassword(input.password, { username, email });
+    if (passwordErrors.length > 0) errors.password = passwordErrors;
+    if (email && !EMAIL.test(email)) errors.email = ['Enter a valid email address.'];
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    try {
+      return await this.#users.create({
+        username,
+        email,
+        password: await this.#hashers.hash(input.password),
+        isStaff: input.isStaff ?? false,
+        isSuperuser: input.isSuperuser ?? false,
+        dateJoined: this.#clock.now(),
+      });
+    } catch (error) {
+      if (error instanceof UsernameTakenError) {
+        throw new ValidationError({ username: ['A user with that username already exists.'] });
+      }
+      throw error;
+    }
+  }
+
+  /** Validates and sets a new password; every session, refresh token and access JWT of the user dies. */
+  async setPassword(user: User, password: string): Promise<User> {
+    const errors = validatePassword(password, { username: user.username, email: user.email });
+    if (errors.length > 0) throw new ValidationError({ new_password: errors });
+    const updated = await this.#users.update(user.id, { password: await this.#hashers.hash(password) });
+    await this.#revocations.endUserCredentials(user.id, { tokens: false });
+    return updated ?? user;
+  }
+
+  /** Deactivation keeps the credentials but every one of them answers `User inactive or deleted.`. */
+  async setActive(user: User, active: boolean): Promise<User> {
+    const updated = await this.#users.update(user.id, { isActive: active });
+    await this.#revocations.userChanged(user.id);
+    return updated ?? user;
+  }
+
+  getByUsername(username: string): Promise<User | null> {
+    return this.#users.getByUsername(normalizeUsername(username));
+  }
+}

@@ -1,0 +1,213 @@
+import { Accounts } from './accounts.ts';
+import { SessionAuthentication } from './authentication/session.ts';
+import { TokenAuthentication } from './authentication/token.ts';
+import { CsrfProtection, csrfCookie } from './csrf/check.ts';
+import type { SetCookie } from './http/cookie.ts';
+import { type Clock, systemClock } from './internal/clock.ts';
+import { sha256Hex } from './internal/hash.ts';
+import { cryptoRandom, type Random } from './internal/random.ts';
+import { PasswordHashers } from './passwords/password-hashers.ts';
+import { verifyCredentials } from './passwords/verify-credentials.ts';
+import { AllowAny } from './permissions/allow-any.ts';
+import { type Policy, runPipeline } from './pipeline.ts';
+import { type AuthRequest, cookie, header } from './request.ts';
+import { Revocations } from './revocations.ts';
+import { SessionService } from './sessions/session-service.ts';
+import type { RevocationBus, SessionRecord, Stores, User } from './stores/types.ts';
+import { LoginThrottle } from './throttling/login-throttle.ts';
+import { TokenService } from './tokens/token-service.ts';
+import type { Authenticator, RequestContext } from './types.ts';
+import { createView, type View, type ViewDefinition } from './view.ts';
+
+export interface GatehouseSettings {
+  stores: Stores;
+  /** Signs sessions' auth hashes and (by default) JWTs. Keep it secret; keep it stable. */
+  secretKey: string;
+  /** Django's CSRF_TRUSTED_ORIGINS, each with its scheme. */
+  trustedOrigins?: string[];
+  /** Django's ALLOWED_HOSTS: hosts whose own origin passes the CSRF Origin check. */
+  allowedHosts?: string[];
+  /** Adds `Secure` to every cookie. */
+  secureCookies?: boolean;
+  /** Seconds; defaults two weeks and 30 days. */
+  sessionIdleTimeout?: number;
+  sessionAbsoluteTimeout?: number;
+  /** Failed logins per account and per address: DRF rate strings, default `5/min` and `20/min`. */
+  loginRate?: string;
+  loginAddressRate?: string;
+  hashers?: PasswordHashers;
+  bus?: RevocationBus | null;
+  clock?: Clock;
+  random?: Random;
+}
+
+/**
+ * One Gatehouse: the services over a set of stores, and DRF's default policy
+ * (Session, Token, JWT authentication; AllowAny; no throttles).
+ *
+ * ```ts
+ * const gh = createGatehouse({ stores: createSqliteStores('var/db.sqlite3'), secretKey });
+ * const ctx = await gh.check(req, { permissions: [IsAuthenticated] }); // throws ApiError
+ * ```
+ */
+export class Gatehouse {
+  readonly stores: Stores;
+  readonly clock: Clock;
+  readonly hashers: PasswordHashers;
+  readonly csrf: CsrfProtection;
+  readonly sessions: SessionService;
+  readonly tokens: TokenService;
+  readonly revocations: Revocations;
+  readonly accounts: Accounts;
+  readonly loginThrottle: LoginThrottle;
+  readonly authenticators: { session: SessionAuthentication; token: TokenAuthentication };
+  readonly defaults: Policy;
+  readonly secureCookies: boolean;
+
+  constructor(settings: GatehouseSettings) {
+    const clock = settings.clock ?? systemClock;
+    const random = settings.random ?? cryptoRandom;
+    const { stores } = settings;
+    this.stores = stores;
+    this.clock = clock;
+    this.secureCookies = settings.secureCookies ?? false;
+    this.hashers = settings.hashers ?? new PasswordHashers();
+    this.csrf = new CsrfProtection({
+      trustedOrigins: settings.trustedOrigins ?? [],
+      allowedHosts: settings.allowedHosts ?? ['.localhost', '127.0.0.1', '[::1]'],
+      random,
+    });
+    this.sessions = new SessionService({
+      store: stores.sessions,
+      users: stores.users,
+      secretKey: settings.secretKey,
+      idleTimeout: settings.sessionIdleTimeout,
+      absoluteTimeout: settings.sessionAbsoluteTimeout,
+      secureCookies: this.secureCookies,
+      clock,
+      random,
+    });
+    this.tokens = new TokenService({ store: stores.tokens, users: stores.users, clock, random });
+    this.revocations = new Revocations({ stores, bus: settings.bus, clock });
+    this.accounts = new Accounts({ users: stores.users, hashers: this.hashers, revocations: this.revocations, clock });
+    this.loginThrottle = new LoginThrottle({
+      counters: stores.counters,
+      accountRate: settings.loginRate,
+      addressRate: settings.loginAddressRate,
+      clock,
+    });
+    this.authenticators = {
+      session: new SessionAuthentication(this.sessions),
+      token: new TokenAuthentication(this.tokens),
+    };
+    this.defaults = {
+      authenticators: [this.authenticators.session, this.authenticators.token],
+      permissions: [AllowAny],
+      throttles: [],
+      csrf: this.csrf,
+    };
+  }
+
+  /** Adds an authenticator to the default list (the JWT one, once configured). */
+  addDefaultAuthenticator(authenticator: Authenticator): void {
+    (this.defaults.authenticators as Authenticator[]).push(authenticator);
+  }
+
+  /** Runs the pipeline with the defaults overridden by `policy`; resolves to the request context or throws ApiError. */
+  check(req: AuthRequest, policy: Partial<Policy> = {}): Promise<RequestContext> {
+    return runPipeline(req, { ...this.defaults, ...policy });
+  }
+
+  /** A DRF-style view with this Gatehouse's defaults. */
+  view(definition: ViewDefinition): View {
+    return createView(definition, this.defaults);
+  }
+
+  /**
+   * Checks a username and password the way every login endpoint must: the
+   * shared failure buckets first (429 even for the right password), one hash
+   * whatever happens, and only failures counted.
+   */
+  async authenticateCredentials(req: AuthRequest, username: string, password: string): Promise<User | null> {
+    await this.loginThrottle.check(username, req.clientAddress);
+    const user = await verifyCredentials({ users: this.stores.users, hashers: this.hashers }, username, password);
+    if (user === null || !user.isActive) {
+      await this.loginThrottle.recordFailure(username, req.clientAddress);
+      return null;
+    }
+    return user;
+  }
+
+  /**
+   * Logs a user in on this request: the old session (if any) is deleted,
+   * a new key is issued, the CSRF secret rotates and last_login is stamped.
+   * Returns the cookies to send.
+   */
+  async login(req: AuthRequest, user: User): Promise<{ session: SessionRecord; cookies: SetCookie[] }> {
+    await this.logoutSession(req);
+    const { key, session } = await this.sessions.create(user, {
+      ip: req.clientAddress,
+      userAgent: header(req, 'user-agent') ?? '',
+    });
+    await this.stores.users.update(user.id, { lastLogin: this.clock.now() });
+    return { session, cookies: [this.sessions.cookie(key), this.rotateCsrf()] };
+  }
+
+  /** Ends the session behind the request's cookie, on every instance. Returns the deletion cookie. */
+  async logoutSession(req: AuthRequest): Promise<SetCookie> {
+    const key = cookie(req, this.sessions.cookieName);
+    const ended = await this.sessions.destroy(key);
+    if (ended) await this.revocations.sessionEnded(ended.keyHash);
+    return this.sessions.deleteCookie();
+  }
+
+  /** Ends one of a user's sessions by its public id. */
+  async revokeSession(userId: number, id: string): Promise<boolean> {
+    const ended = await this.sessions.revoke(userId, id);
+    if (ended) await this.revocations.sessionEnded(ended.keyHash);
+    return ended !== null;
+  }
+
+  async revokeToken(id: string, userId: number | null): Promise<boolean> {
+    const ended = await this.tokens.revoke(id, userId);
+    if (ended) await this.revocations.tokenRevoked(ended.keyHash);
+    return ended !== null;
+  }
+
+  /**
+   * Sets a new password from a session: every other session, every refresh
+   * token and every access JWT dies; the current session continues under a
+   * new key (Django's update_session_auth_hash). API tokens stay.
+   */
+  async changePassword(req: AuthRequest, user: User, password: string): Promise<SetCookie[]> {
+    const updated = await this.accounts.setPassword(user, password);
+    if (cookie(req, this.sessions.cookieName)) {
+      const { cookies } = await this.login(req, updated);
+      return cookies.slice(0, 1);
+    }
+    return [];
+  }
+
+  /** Logout everywhere: every session, API token and refresh token of the user, and its access JWTs. */
+  logoutEverywhere(user: User): Promise<void> {
+    return this.revocations.endUserCredentials(user.id, { tokens: true });
+  }
+
+  /** The CSRF cookie for a request, keeping a valid secret; returns the secret and a fresh masked token. */
+  csrfFor(req: AuthRequest): { secret: string; token: string; cookie: SetCookie } {
+    const secret = this.csrf.readSecret(req) ?? this.csrf.newSecret();
+    return { secret, token: this.csrf.issueToken(secret), cookie: csrfCookie(secret, { secure: this.secureCookies }) };
+  }
+
+  rotateCsrf(): SetCookie {
+    return csrfCookie(this.csrf.newSecret(), { secure: this.secureCookies });
+  }
+
+  keyHash(value: string): string {
+    return sha256Hex(value);
+  }
+}
+
+export function createGatehouse(settings: GatehouseSettings): Gatehouse {
+  return new Gatehouse(settings);
+}

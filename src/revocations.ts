@@ -1,0 +1,61 @@
+import { type Clock, systemClock } from './internal/clock.ts';
+import type { RevocationBus, RevocationMessage, Stores } from './stores/types.ts';
+
+/**
+ * The one place credentials are ended. Each method changes the durable store
+ * first, then publishes on the bus (when there is one) before it returns, so
+ * every instance drops its cached copy before the request that caused it answers.
+ *
+ * ```ts
+ * await revocations.endUserCredentials(user.id, { tokens: true }); // logout everywhere
+ * ```
+ */
+export class Revocations {
+  readonly #stores: Stores;
+  readonly #bus: RevocationBus | null;
+  readonly #clock: Clock;
+
+  constructor(deps: { stores: Stores; bus?: RevocationBus | null; clock?: Clock }) {
+    this.#stores = deps.stores;
+    this.#bus = deps.bus ?? null;
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  /**
+   * Ends every session (but `keepSessionKeyHash`), every refresh token and,
+   * with `tokens`, every API token of a user, and advances the user's "not
+   * before" so access JWTs issued until now die too.
+   */
+  async endUserCredentials(userId: number, options: { tokens: boolean; keepSessionKeyHash?: string }): Promise<void> {
+    // The next whole second: JWT `iat` has one-second precision, and tokens
+    // minted from now on are stamped no earlier than this (see JwtService).
+    const notBefore = Math.floor(this.#clock.now() / 1000) * 1000 + 1000;
+    await this.#stores.users.update(userId, { tokensValidAfter: notBefore });
+    const sessions = await this.#stores.sessions.deleteByUser(userId, options.keepSessionKeyHash);
+    const tokens = options.tokens ? await this.#stores.tokens.deleteByUser(userId) : [];
+    await this.#stores.refreshTokens.revokeUser(userId);
+    await this.#publish([
+      ...sessions.map((keyHash): RevocationMessage => ({ kind: 'session', keyHash })),
+      ...tokens.map((keyHash): RevocationMessage => ({ kind: 'token', keyHash })),
+      { kind: 'user', userId },
+    ]);
+  }
+
+  /** The user record changed (deactivated, password, staff flag): cached copies must go. */
+  userChanged(userId: number): Promise<void> {
+    return this.#publish([{ kind: 'user', userId }]);
+  }
+
+  sessionEnded(keyHash: string): Promise<void> {
+    return this.#publish([{ kind: 'session', keyHash }]);
+  }
+
+  tokenRevoked(keyHash: string): Promise<void> {
+    return this.#publish([{ kind: 'token', keyHash }]);
+  }
+
+  async #publish(messages: RevocationMessage[]): Promise<void> {
+    if (!this.#bus) return;
+    await Promise.all(messages.map((m) => this.#bus!.publish(m)));
+  }
+}

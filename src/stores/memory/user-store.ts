@@ -1,0 +1,60 @@
+import type { NewUser, User, UserPatch, UserStore } from '../types.ts';
+import { UsernameTakenError } from '../types.ts';
+
+/**
+ * Users held in process memory. Usernames match exactly (case-sensitive, no
+ * normalisation: NFKC is the caller's job); every record handed out is a copy.
+ *
+ * ```ts
+ * const users = new MemoryUserStore();
+ * const alice = await users.create({ username: 'alice', email: '', password: hash, dateJoined: Date.now() });
+ * ```
+ */
+export class MemoryUserStore implements UserStore {
+  readonly #byId = new Map<number, User>();
+  readonly #idByUsername = new Map<string, number>();
+  #nextId = 1;
+
+  async create(user: NewUser): Promise<User> {
+    if (this.#idByUsername.has(user.username)) throw new UsernameTakenError(user.username);
+    const record: User = {
+      id: this.#nextId++,
+      username: user.username,
+      email: user.email,
+      password: user.password,
+      isActive: user.isActive ?? true,
+      isStaff: user.isStaff ?? false,
+      isSuperuser: user.isSuperuser ?? false,
+      dateJoined: user.dateJoined,
+      lastLogin: null,
+      tokensValidAfter: 0,
+    };
+    this.#byId.set(record.id, record);
+    this.#idByUsername.set(record.username, record.id);
+    return { ...record };
+  }
+
+  async getById(id: number): Promise<User | null> {
+    const user = this.#byId.get(id);
+    return user ? { ...user } : null;
+  }
+
+  async getByUsername(username: string): Promise<User | null> {
+    const id = this.#idByUsername.get(username);
+    return id === undefined ? null : this.getById(id);
+  }
+
+  async update(id: number, patch: UserPatch): Promise<User | null> {
+    const user = this.#byId.get(id);
+    if (!user) return null;
+    for (const [key, value] of Object.entries(patch)) {
+      // An explicit `undefined` means "leave alone", as an absent key does in SQL.
+      if (value !== undefined) Object.assign(user, { [key]: value });
+    }
+    return { ...user };
+  }
+
+  async list(): Promise<User[]> {
+    return [...this.#byId.values()].map((user) => ({ ...user }));
+  }
+}

@@ -1,0 +1,62 @@
+import type { Clock } from '../../internal/clock.ts';
+import { MemoryCounterStore } from '../memory/counter-store.ts';
+import type { Stores } from '../types.ts';
+import { SqliteArticleStore } from './article-store.ts';
+import { openSqliteDatabase } from './database.ts';
+import { guard } from './guard.ts';
+import { migrate } from './migrate.ts';
+import { SqliteRefreshTokenStore } from './refresh-token-store.ts';
+import { sqliteMigrations } from './schema.ts';
+import { SqliteSessionStore } from './session-store.ts';
+import { SqliteTokenStore } from './token-store.ts';
+import { SqliteUserStore } from './user-store.ts';
+
+export { type OpenSqliteOptions, openSqliteDatabase } from './database.ts';
+export { isUnavailableError } from './guard.ts';
+export { type Migration, migrate } from './migrate.ts';
+export { sqliteMigrations } from './schema.ts';
+export { SqliteArticleStore, SqliteRefreshTokenStore, SqliteSessionStore, SqliteTokenStore, SqliteUserStore };
+
+export interface SqliteStoresOptions {
+  /** Drives the throttle counters' windows (default: the system clock). */
+  clock?: Clock;
+  /** Passed to `openSqliteDatabase` (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded default: one SQLite file holds users, tokens, sessions,
+ * refresh-token families and articles, migrated on open. Throttle counters
+ * stay in process memory — one process needs no shared counter, and a
+ * counter write per request is not worth a disk write.
+ *
+ * ```ts
+ * const stores = createSqliteStores('var/gatehouse.db');
+ * await stores.ping();
+ * await stores.close();
+ * ```
+ */
+export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): Stores {
+  const db = openSqliteDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
+  try {
+    migrate(db, sqliteMigrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const ping = db.prepare('SELECT 1');
+  return {
+    users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
+    tokens: new SqliteTokenStore(db),
+    refreshTokens: new SqliteRefreshTokenStore(db),
+    counters: new MemoryCounterStore({ clock: options.clock }),
+    articles: new SqliteArticleStore(db),
+    async ping() {
+      guard(() => ping.get());
+    },
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}

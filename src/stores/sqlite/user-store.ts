@@ -1,0 +1,108 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { NewUser, User, UserPatch, UserStore } from '../types.ts';
+import { UsernameTakenError } from '../types.ts';
+import { guard, isUniqueViolation } from './guard.ts';
+
+type Row = Record<string, unknown>;
+
+function toUser(row: Row): User {
+  return {
+    id: row.id as number,
+    username: row.username as string,
+    email: row.email as string,
+    password: row.password as string,
+    isActive: row.is_active === 1,
+    isStaff: row.is_staff === 1,
+    isSuperuser: row.is_superuser === 1,
+    dateJoined: row.date_joined as number,
+    lastLogin: row.last_login as number | null,
+    tokensValidAfter: row.tokens_valid_after as number,
+  };
+}
+
+/** Patchable fields and their columns. */
+const PATCH_COLUMNS: readonly [keyof UserPatch, string][] = [
+  ['email', 'email'],
+  ['password', 'password'],
+  ['isActive', 'is_active'],
+  ['isStaff', 'is_staff'],
+  ['isSuperuser', 'is_superuser'],
+  ['lastLogin', 'last_login'],
+  ['tokensValidAfter', 'tokens_valid_after'],
+];
+
+/**
+ * Users in the `users` table. The username is matched exactly: normalising it
+ * (NFKC) is the caller's job, as in Django.
+ *
+ * ```ts
+ * const users = new SqliteUserStore(db);
+ * const alice = await users.create({ username: 'alice', email: '', password: hash, dateJoined: Date.now() });
+ * ```
+ */
+export class SqliteUserStore implements UserStore {
+  readonly #insert: StatementSync;
+  readonly #byId: StatementSync;
+  readonly #byUsername: StatementSync;
+  readonly #update: StatementSync;
+  readonly #list: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.#insert = db.prepare(
+      `INSERT INTO users (username, email, password, is_active, is_staff, is_superuser, date_joined)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    );
+    this.#byId = db.prepare('SELECT * FROM users WHERE id = ?');
+    this.#byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
+    // One statement for every patch shape: a `set_x` flag says whether column x changes,
+    // so `lastLogin: null` can clear the column while an absent key leaves it alone.
+    const sets = PATCH_COLUMNS.map(([, c]) => `${c} = iif(:set_${c}, :${c}, ${c})`);
+    this.#update = db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = :id RETURNING *`);
+    this.#list = db.prepare('SELECT * FROM users ORDER BY id');
+  }
+
+  async create(user: NewUser): Promise<User> {
+    const row = guard(() => {
+      try {
+        return this.#insert.get(
+          user.username,
+          user.email,
+          user.password,
+          Number(user.isActive ?? true),
+          Number(user.isStaff ?? false),
+          Number(user.isSuperuser ?? false),
+          user.dateJoined,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new UsernameTakenError(user.username);
+        throw error;
+      }
+    });
+    return toUser(row as Row);
+  }
+
+  async getById(id: number): Promise<User | null> {
+    const row = guard(() => this.#byId.get(id));
+    return row ? toUser(row) : null;
+  }
+
+  async getByUsername(username: string): Promise<User | null> {
+    const row = guard(() => this.#byUsername.get(username));
+    return row ? toUser(row) : null;
+  }
+
+  async update(id: number, patch: UserPatch): Promise<User | null> {
+    const values: Record<string, string | number | null> = { id };
+    for (const [key, column] of PATCH_COLUMNS) {
+      const value = patch[key];
+      values[`set_${column}`] = value === undefined ? 0 : 1;
+      values[column] = typeof value === 'boolean' ? Number(value) : (value ?? null);
+    }
+    const row = guard(() => this.#update.get(values));
+    return row ? toUser(row) : null;
+  }
+
+  async list(): Promise<User[]> {
+    return guard(() => this.#list.all()).map(toUser);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Every store contract on the in-memory backend.
+ *
+ * ```sh
+ * node --test test/contracts/memory.test.ts
+ * ```
+ */
+import type { Clock } from '../../src/internal/clock.ts';
+import { createMemoryStores } from '../../src/stores/memory/index.ts';
+import type { Stores } from '../../src/stores/types.ts';
+import { articleStoreContract } from './article-store.contract.ts';
+import { counterStoreContract } from './counter-store.contract.ts';
+import type { StoreFixture } from './fixture.ts';
+import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
+import { sessionStoreContract } from './session-store.contract.ts';
+import { tokenStoreContract } from './token-store.contract.ts';
+import { userStoreContract } from './user-store.contract.ts';
+
+/** A fresh set of memory stores per suite, handing the contract one of them. */
+function fixture<S>(pick: (stores: Stores) => S, clock?: Clock): () => Promise<StoreFixture<S>> {
+  return async () => {
+    const stores = createMemoryStores({ clock });
+    return { store: pick(stores), users: stores.users, close: () => stores.close() };
+  };
+}
+
+userStoreContract(
+  'memory',
+  fixture((s) => s.users),
+);
+sessionStoreContract(
+  'memory',
+  fixture((s) => s.sessions),
+);
+tokenStoreContract(
+  'memory',
+  fixture((s) => s.tokens),
+);
+refreshTokenStoreContract(
+  'memory',
+  fixture((s) => s.refreshTokens),
+);
+counterStoreContract('memory', (clock) => fixture((s) => s.counters, clock)());
+articleStoreContract(
+  'memory',
+  fixture((s) => s.articles),
+);

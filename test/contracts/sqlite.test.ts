@@ -1,0 +1,56 @@
+/**
+ * Every store contract on the SQLite backend, each suite on a fresh temporary
+ * file (removed after) so suites never see each other's rows.
+ *
+ * ```sh
+ * node --test test/contracts/sqlite.test.ts
+ * ```
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../src/internal/clock.ts';
+import { createSqliteStores } from '../../src/stores/sqlite/index.ts';
+import type { Stores } from '../../src/stores/types.ts';
+import { articleStoreContract } from './article-store.contract.ts';
+import { counterStoreContract } from './counter-store.contract.ts';
+import type { StoreFixture } from './fixture.ts';
+import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
+import { sessionStoreContract } from './session-store.contract.ts';
+import { tokenStoreContract } from './token-store.contract.ts';
+import { userStoreContract } from './user-store.contract.ts';
+
+/** Opens SQLite stores on a new temporary file; closing also deletes the file. */
+function fixture<S>(pick: (stores: Stores) => S, clock?: Clock): () => Promise<StoreFixture<S>> {
+  return async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-sqlite-'));
+    const stores = createSqliteStores(join(dir, 'db', 'gatehouse.db'), { clock });
+    const close = async () => {
+      await stores.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    return { store: pick(stores), users: stores.users, close };
+  };
+}
+
+userStoreContract(
+  'sqlite',
+  fixture((s) => s.users),
+);
+sessionStoreContract(
+  'sqlite',
+  fixture((s) => s.sessions),
+);
+tokenStoreContract(
+  'sqlite',
+  fixture((s) => s.tokens),
+);
+refreshTokenStoreContract(
+  'sqlite',
+  fixture((s) => s.refreshTokens),
+);
+counterStoreContract('sqlite', (clock) => fixture((s) => s.counters, clock)());
+articleStoreContract(
+  'sqlite',
+  fixture((s) => s.articles),
+);
