@@ -11,7 +11,7 @@ import { spaRoutes } from './routes/spa.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { serveRoute } from './serve.ts';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'] as const;
 
 /** Every route of CONTRACT.md, in one list. */
 export function contractRoutes(gh: Gatehouse): Route[] {
@@ -31,6 +31,8 @@ export function contractRoutes(gh: Gatehouse): Route[] {
 export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: 1_048_576, trustProxy: false, logger: false, return503OnClosing: true });
   const adapter = { trustProxy: config.trustProxy, now: () => gh.clock.now() };
+  // Any other method on a known path answers 405 with Allow (HDR-03), as Django's View does.
+  app.addHttpMethod('PROPFIND', { hasBody: true });
   useGatehouse(app, adapter);
   const cors = new Cors({ allowedOrigins: config.corsAllowedOrigins, allowCredentials: config.corsAllowCredentials });
   const routes = [...contractRoutes(gh), ...spaRoutes()];

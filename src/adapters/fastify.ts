@@ -61,7 +61,7 @@ export function useGatehouse(app: FastifyInstance, options: FastifyAdapterOption
 /** Serves a Gatehouse view at a path (Fastify syntax for parameters: `/api/articles/:id/`), every method. */
 export function mountView(app: FastifyInstance, path: string, view: View, options: FastifyAdapterOptions = {}): void {
   app.route({
-    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'],
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'],
     url: path,
     exposeHeadRoute: false,
     handler: async (request, reply) => {

@@ -33,7 +33,8 @@ export class VerifiedTokenCache {
 
   constructor(options: { max?: number; clock?: Clock } = {}) {
     const max = options.max ?? 10_000;
-    if (!Number.isSafeInteger(max) || max < 1) throw new ConfigurationError(`cache max must be a positive integer`);
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new ConfigurationError(`cache max must be a positive integer`);
     this.max = max;
     this.#clock = options.clock ?? systemClock;
   }

@@ -51,21 +51,32 @@ function encodings(publicKey: KeyObject): [string, string | Buffer][] {
 
 describe('JWT-01: the algorithm allow-list is pinned server-side per key', () => {
   it('HS256 deployment: the same secret under HS384 or HS512 is rejected', async () => {
-    const codec = new JwtCodec({ keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }), clock: fakeClock() });
+    const codec = new JwtCodec({
+      keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }),
+      clock: fakeClock(),
+    });
     await codec.verify(forge({ alg: 'HS256', typ: 'JWT' }, claims), 'access');
     for (const alg of ['HS384', 'HS512']) await invalid(codec, forge({ alg, typ: 'JWT' }, claims));
   });
 
   it('EdDSA deployment: a token signed with the same key but labelled ES256, RS256, PS256, HS256 is rejected', async () => {
     const { codec, privateKey } = asymmetric('EdDSA');
-    await codec.verify(forgeAsymmetric({ alg: 'EdDSA', kid: 'k1', typ: 'JWT' }, claims, privateKey), 'access');
+    await codec.verify(
+      forgeAsymmetric({ alg: 'EdDSA', kid: 'k1', typ: 'JWT' }, claims, privateKey),
+      'access',
+    );
     for (const alg of ['ES256', 'RS256', 'PS256', 'HS256', 'Ed25519']) {
       await invalid(codec, forgeAsymmetric({ alg, kid: 'k1', typ: 'JWT' }, claims, privateKey));
     }
   });
 
   it('the verifier refuses to construct without an algorithm', () => {
-    for (const options of [{ secret: SECRET }, { algorithm: 'none', secret: SECRET }, { algorithm: 'RS256' }, undefined]) {
+    for (const options of [
+      { secret: SECRET },
+      { algorithm: 'none', secret: SECRET },
+      { algorithm: 'RS256' },
+      undefined,
+    ]) {
       assert.throws(() => new JwtKeys(options as never), ConfigurationError);
     }
     assert.throws(() => new JwtCodec({} as never), ConfigurationError);
@@ -73,7 +84,10 @@ describe('JWT-01: the algorithm allow-list is pinned server-side per key', () =>
 });
 
 describe('JWT-02: alg none is rejected, including case variants', () => {
-  const codec = new JwtCodec({ keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }), clock: fakeClock() });
+  const codec = new JwtCodec({
+    keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }),
+    clock: fakeClock(),
+  });
   const payload = b64(claims);
   for (const alg of ['none', 'None', 'NONE', 'nOnE', 'none ', '', undefined]) {
     it(`alg ${JSON.stringify(alg) ?? 'missing'}, with and without a signature`, async () => {
@@ -90,13 +104,23 @@ for (const algorithm of ['EdDSA', 'ES256'] as const) {
     const { codec, publicKey } = asymmetric(algorithm);
     it('control: the forged token is well made (it verifies where that PEM really is the HS256 secret)', async () => {
       const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
-      const hmac = new JwtCodec({ keys: new JwtKeys({ algorithm: 'HS256', secret: pem }), clock: fakeClock() });
+      const hmac = new JwtCodec({
+        keys: new JwtKeys({ algorithm: 'HS256', secret: pem }),
+        clock: fakeClock(),
+      });
       await hmac.verify(hmacSign(b64({ alg: 'HS256', typ: 'JWT' }), b64(claims), pem), 'access');
     });
     for (const [name, secret] of encodings(publicKey)) {
       it(`public key as ${name}, HS256/384/512, with and without kid`, async () => {
-        for (const [alg, hash] of [['HS256', 'sha256'], ['HS384', 'sha384'], ['HS512', 'sha512']]) {
-          for (const header of [{ alg, typ: 'JWT' }, { alg, kid: 'k1', typ: 'JWT' }]) {
+        for (const [alg, hash] of [
+          ['HS256', 'sha256'],
+          ['HS384', 'sha384'],
+          ['HS512', 'sha512'],
+        ]) {
+          for (const header of [
+            { alg, typ: 'JWT' },
+            { alg, kid: 'k1', typ: 'JWT' },
+          ]) {
             await invalid(codec, hmacSign(b64(header), b64({ ...claims, sub: 'admin' }), secret, hash));
           }
         }
@@ -130,7 +154,10 @@ describe('CVE-2022-23541: the key-resolver path never hands an asymmetric key to
 
 describe('CVE-2022-23540: no unsigned token, no verifier without a key', () => {
   it('an unsigned token never verifies', async () => {
-    const codec = new JwtCodec({ keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }), clock: fakeClock() });
+    const codec = new JwtCodec({
+      keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }),
+      clock: fakeClock(),
+    });
     await invalid(codec, `${b64({ alg: 'none' })}.${b64(claims)}.`);
   });
 

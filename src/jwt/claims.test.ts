@@ -26,7 +26,12 @@ describe('JWT-05: the signature is verified before any claim is read', () => {
 
   it('a bad signature on a token without exp, jti or type still says Token is invalid', async () => {
     const { codec } = hs256Codec();
-    await rejects(codec, forge(header, { user_id: '1' }, `${SECRET}-attacker`), 'Token is invalid', 'signature');
+    await rejects(
+      codec,
+      forge(header, { user_id: '1' }, `${SECRET}-attacker`),
+      'Token is invalid',
+      'signature',
+    );
   });
 });
 
@@ -80,7 +85,14 @@ describe('JWT-08: aud, when configured, is required and matched exactly', () => 
 
   it('the configured audience is written after user_id and verifies', async () => {
     const { token } = await codec.sign('access', '1');
-    assert.deepEqual(Object.keys(decodePart(token, 1)), ['token_type', 'exp', 'iat', 'jti', 'user_id', 'aud']);
+    assert.deepEqual(Object.keys(decodePart(token, 1)), [
+      'token_type',
+      'exp',
+      'iat',
+      'jti',
+      'user_id',
+      'aud',
+    ]);
     await codec.verify(token, 'access');
   });
 
@@ -118,7 +130,11 @@ describe('JWT-09: iss, when configured, is required and exact; user_id is handle
   it('a missing or different iss is rejected', async () => {
     await codec.verify((await codec.sign('access', '1')).token, 'access');
     await rejects(codec, forge(header, accessClaims(iat)), 'Token is invalid', 'issuer');
-    await rejects(codec, forge(header, accessClaims(iat, { iss: 'https://gatehouse.test.evil' })), 'Token is invalid');
+    await rejects(
+      codec,
+      forge(header, accessClaims(iat, { iss: 'https://gatehouse.test.evil' })),
+      'Token is invalid',
+    );
   });
 
   it('user_id 1 and "1" give the same claims', async () => {

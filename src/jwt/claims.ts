@@ -71,7 +71,8 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimPolic
   if (!numericOk(exp) || !numericOk(iat) || !numericOk(nbf)) throw invalidToken('claims');
   if (typeof iat === 'number' && iat > policy.nowSeconds + policy.leewaySeconds) throw invalidToken('claims');
   if (policy.issuer !== undefined && payload.iss !== policy.issuer) throw invalidToken('issuer');
-  if (policy.audience !== undefined && !audienceOk(payload.aud, policy.audience)) throw invalidToken('audience');
+  if (policy.audience !== undefined && !audienceOk(payload.aud, policy.audience))
+    throw invalidToken('audience');
   if (exp === undefined) throw new TokenError("Token has no 'exp' claim");
   if (typeof jti !== 'string' || jti === '') throw new TokenError('Token has no id');
   if (!Object.hasOwn(payload, 'token_type')) throw new TokenError('Token has no type');

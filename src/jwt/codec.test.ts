@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../errors.ts';
 import { JwtCodec } from './codec.ts';
-import { accessClaims, countingRandom, decodePart, fakeClock, forge, hs256Codec, SECRET, T0 } from './fixtures.ts';
+import {
+  accessClaims,
+  countingRandom,
+  decodePart,
+  fakeClock,
+  forge,
+  hs256Codec,
+  SECRET,
+  T0,
+} from './fixtures.ts';
 import { JwtKeys } from './keys.ts';
 import { TokenError } from './token-error.ts';
 
@@ -85,7 +94,9 @@ describe('simplejwt 5.5 wire format', () => {
 
   it('extra claims of a simplejwt token are kept, and verified claims are frozen', async () => {
     const { codec } = hs256Codec();
-    const claims = await codec.verify(forge({ alg: 'HS256', typ: 'JWT' }, accessClaims(iat, { hash_password: 'AB' })));
+    const claims = await codec.verify(
+      forge({ alg: 'HS256', typ: 'JWT' }, accessClaims(iat, { hash_password: 'AB' })),
+    );
     assert.equal(claims.hash_password, 'AB');
     assert.ok(Object.isFrozen(claims));
   });
@@ -110,7 +121,11 @@ describe('simplejwt 5.5 messages and their precedence', () => {
     ['a refresh token as access', accessClaims(iat, { token_type: 'refresh' }), 'Token has wrong type'],
     ['no exp and no jti: exp first', { token_type, iat, user_id }, "Token has no 'exp' claim"],
     ['no jti and no type: id first', { exp, iat, user_id }, 'Token has no id'],
-    ['expired and wrong type: expiry first', accessClaims(iat - 400, { token_type: 'refresh' }), 'Token is expired'],
+    [
+      'expired and wrong type: expiry first',
+      accessClaims(iat - 400, { token_type: 'refresh' }),
+      'Token is expired',
+    ],
     ['no iat (every 5.x token has one)', { token_type, exp, jti, user_id }, 'Token is invalid', 'no_iat'],
   ];
   for (const [name, payload, message, reason] of cases) {
@@ -126,7 +141,10 @@ describe('simplejwt 5.5 messages and their precedence', () => {
 
   it('HS512 when HS256 is configured → Token is invalid (never "Invalid algorithm specified")', async () => {
     const { codec } = hs256Codec();
-    await rejects(codec.verify(forge({ alg: 'HS512', typ: 'JWT' }, accessClaims(iat)), 'access'), 'Token is invalid');
+    await rejects(
+      codec.verify(forge({ alg: 'HS512', typ: 'JWT' }, accessClaims(iat)), 'access'),
+      'Token is invalid',
+    );
   });
 
   it('TokenError carries simplejwt code token_not_valid', async () => {
@@ -143,7 +161,10 @@ describe('configuration', () => {
   it('leeway accepts an expired token within it, and is capped at 60 s', async () => {
     const codec = new JwtCodec({ keys, clock: fakeClock(), leewaySeconds: 10 });
     await codec.verify(forge({ alg: 'HS256', typ: 'JWT' }, accessClaims(iat - 305)), 'access');
-    await rejects(codec.verify(forge({ alg: 'HS256' }, accessClaims(iat - 311)), 'access'), 'Token is expired');
+    await rejects(
+      codec.verify(forge({ alg: 'HS256' }, accessClaims(iat - 311)), 'access'),
+      'Token is expired',
+    );
     for (const leewaySeconds of [61, -1, Number.NaN, Number.POSITIVE_INFINITY, 1.5]) {
       assert.throws(() => new JwtCodec({ keys, leewaySeconds }), ConfigurationError);
     }

@@ -75,10 +75,15 @@ export class JwtCodec {
   readonly #issuer?: string;
 
   constructor(options: JwtCodecOptions) {
-    if (!options?.keys?.algorithms?.length) throw new ConfigurationError('JwtCodec needs keys (new JwtKeys({ algorithm, … }))');
+    if (!options?.keys?.algorithms?.length)
+      throw new ConfigurationError('JwtCodec needs keys (new JwtKeys({ algorithm, … }))');
     this.#keys = options.keys;
     this.accessLifetimeSeconds = seconds('accessLifetimeSeconds', options.accessLifetimeSeconds ?? 300, 1);
-    this.refreshLifetimeSeconds = seconds('refreshLifetimeSeconds', options.refreshLifetimeSeconds ?? 86400, 1);
+    this.refreshLifetimeSeconds = seconds(
+      'refreshLifetimeSeconds',
+      options.refreshLifetimeSeconds ?? 86400,
+      1,
+    );
     this.leewaySeconds = seconds('leewaySeconds', options.leewaySeconds ?? 0, 0, 60);
     this.clock = options.clock ?? systemClock;
     this.#random = options.random ?? cryptoRandom;
@@ -105,7 +110,13 @@ export class JwtCodec {
     const iat = options.iat ?? Math.floor(this.clock.now() / 1000);
     seconds('iat', iat, 0);
     const lifetime = type === 'access' ? this.accessLifetimeSeconds : this.refreshLifetimeSeconds;
-    const claims: Record<string, unknown> = { token_type: type, exp: iat + lifetime, iat, jti: newJti(this.#random), user_id };
+    const claims: Record<string, unknown> = {
+      token_type: type,
+      exp: iat + lifetime,
+      iat,
+      jti: newJti(this.#random),
+      user_id,
+    };
     if (this.#audienceClaim !== undefined) claims.aud = this.#audienceClaim;
     if (this.#issuer !== undefined) claims.iss = this.#issuer;
     const { key, header } = this.#keys.signer();
@@ -136,10 +147,15 @@ export class JwtCodec {
     let payload: Record<string, unknown>;
     for (let attempt = 0; ; attempt++) {
       try {
-        ({ payload } = await jwtVerify(token, (header: Record<string, unknown>) => this.#keys.resolve(header, attempt), options));
+        ({ payload } = await jwtVerify(
+          token,
+          (header: Record<string, unknown>) => this.#keys.resolve(header, attempt),
+          options,
+        ));
         break;
       } catch (error) {
-        if (error instanceof errors.JWSSignatureVerificationFailed && attempt + 1 < this.#keys.attempts) continue;
+        if (error instanceof errors.JWSSignatureVerificationFailed && attempt + 1 < this.#keys.attempts)
+          continue;
         throw toTokenError(error);
       }
     }

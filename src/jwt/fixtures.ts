@@ -8,7 +8,7 @@
  * const token = forge({ alg: 'HS256', typ: 'JWT' }, { token_type: 'access', … }, SECRET);
  * ```
  */
-import { createHmac, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject, sign as nodeSign } from 'node:crypto';
 import type { Clock } from '../internal/clock.ts';
 import type { Random } from '../internal/random.ts';
 import { JwtCodec, type JwtCodecOptions } from './codec.ts';
@@ -48,7 +48,11 @@ export function countingRandom(): Random {
 
 export function hs256Codec(options: Partial<JwtCodecOptions> = {}) {
   const clock = fakeClock();
-  const codec = new JwtCodec({ keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }), clock, ...options });
+  const codec = new JwtCodec({
+    keys: new JwtKeys({ algorithm: 'HS256', secret: SECRET }),
+    clock,
+    ...options,
+  });
   return { codec, clock };
 }
 
@@ -68,7 +72,11 @@ export function hmacSign(header: string, payload: string, secret: string | Buffe
 const HASH: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
 /** An HMAC token with exactly this header and payload (PyJWT's compact JSON, insertion order). */
-export function forge(header: Record<string, unknown>, payload: unknown, secret: string | Buffer = SECRET): string {
+export function forge(
+  header: Record<string, unknown>,
+  payload: unknown,
+  secret: string | Buffer = SECRET,
+): string {
   const hash = HASH[header.alg as string] ?? 'sha256';
   return hmacSign(b64(header), b64(payload), secret, hash);
 }
@@ -83,5 +91,12 @@ export function forgeAsymmetric(header: Record<string, unknown>, payload: unknow
 
 /** simplejwt's access claims at `iat` (seconds). */
 export function accessClaims(iat = T0 / 1000, extra: Record<string, unknown> = {}) {
-  return { token_type: 'access', exp: iat + 300, iat, jti: 'e697bf87b192447a9b14d5ecf1ac1f88', user_id: '1', ...extra };
+  return {
+    token_type: 'access',
+    exp: iat + 300,
+    iat,
+    jti: 'e697bf87b192447a9b14d5ecf1ac1f88',
+    user_id: '1',
+    ...extra,
+  };
 }

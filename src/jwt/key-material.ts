@@ -23,7 +23,11 @@ const WEBCRYPTO: Record<AsymmetricAlgorithm, EcKeyImportParams | Algorithm> = {
  * The cast bridges @types/node's `webcrypto.CryptoKey` and the DOM lib's, which
  * differ only in the list of key usages they know.
  */
-function toCryptoKey(key: KeyObject, algorithm: Algorithm | EcKeyImportParams | HmacImportParams, usages: KeyUsage[]) {
+function toCryptoKey(
+  key: KeyObject,
+  algorithm: Algorithm | EcKeyImportParams | HmacImportParams,
+  usages: KeyUsage[],
+) {
   return key.toCryptoKey(algorithm, false, usages) as unknown as CryptoKey;
 }
 
@@ -41,7 +45,8 @@ export function isAsymmetric(alg: unknown): alg is AsymmetricAlgorithm {
  */
 export function importHmacSecret(alg: HmacAlgorithm, secret: string | Secret): CryptoKey {
   const value = secret instanceof Secret ? secret.reveal() : secret;
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigurationError(`${alg}: the secret is empty`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new ConfigurationError(`${alg}: the secret is empty`);
   const bytes = Buffer.from(value, 'utf8');
   if (bytes.length < HMAC_MIN_BYTES[alg]) {
     throw new ConfigurationError(`${alg}: the secret must be at least ${HMAC_MIN_BYTES[alg]} bytes`);
@@ -74,7 +79,8 @@ function isPrivateInput(input: KeyInput): boolean {
 
 /** Checks the key's type against the algorithm (CVE-2022-23539: no DSA, no RSA, no other curve). */
 function checkType(alg: AsymmetricAlgorithm, key: KeyObject, kind: 'private' | 'public'): void {
-  if (key.type !== kind) throw new ConfigurationError(`${alg}: expected a ${kind} key, got a ${key.type} key`);
+  if (key.type !== kind)
+    throw new ConfigurationError(`${alg}: expected a ${kind} key, got a ${key.type} key`);
   const ok =
     alg === 'EdDSA'
       ? key.asymmetricKeyType === 'ed25519'
@@ -107,7 +113,8 @@ export function importPrivateKey(alg: AsymmetricAlgorithm, input: KeyInput) {
 
 /** A verification-only public key; a private key here is a configuration mistake (JWT-04). */
 export function importPublicKey(alg: AsymmetricAlgorithm, input: KeyInput) {
-  if (isPrivateInput(input)) throw new ConfigurationError(`${alg}: a private key was given as a verification key`);
+  if (isPrivateInput(input))
+    throw new ConfigurationError(`${alg}: a private key was given as a verification key`);
   const key = parse(alg, input, 'public');
   return { verify: toCryptoKey(key, WEBCRYPTO[alg], ['verify']), jwk: key.export({ format: 'jwk' }) };
 }

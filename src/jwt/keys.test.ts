@@ -37,7 +37,10 @@ describe('CVE-2022-23539 / JWT-04: weak and unsafe keys are refused at start-up'
     ];
     for (const { privateKey, publicKey } of wrong) {
       for (const algorithm of ['EdDSA', 'ES256'] as const) {
-        assert.throws(() => new JwtKeys({ algorithm, signingKey: { kid: 'k', privateKey } }), ConfigurationError);
+        assert.throws(
+          () => new JwtKeys({ algorithm, signingKey: { kid: 'k', privateKey } }),
+          ConfigurationError,
+        );
         assert.throws(
           () =>
             new JwtKeys({
@@ -54,7 +57,11 @@ describe('CVE-2022-23539 / JWT-04: weak and unsafe keys are refused at start-up'
   it('a private key given as a verification key is refused, in every form', () => {
     const current = ed().privateKey;
     const { privateKey } = ed();
-    const forms = [privateKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), privateKey.export({ format: 'jwk' })];
+    const forms = [
+      privateKey,
+      privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      privateKey.export({ format: 'jwk' }),
+    ];
     for (const publicKey of forms) {
       assert.throws(
         () =>
@@ -78,7 +85,10 @@ describe('CVE-2022-23539 / JWT-04: weak and unsafe keys are refused at start-up'
   it('bad or duplicate kids are refused', () => {
     const privateKey = ed().privateKey;
     for (const kid of ['', '../../etc/passwd', "' OR '1'='1", 'a'.repeat(65), 7]) {
-      assert.throws(() => new JwtKeys({ algorithm: 'EdDSA', signingKey: { kid, privateKey } } as never), ConfigurationError);
+      assert.throws(
+        () => new JwtKeys({ algorithm: 'EdDSA', signingKey: { kid, privateKey } } as never),
+        ConfigurationError,
+      );
     }
     assert.throws(
       () =>
@@ -93,7 +103,12 @@ describe('CVE-2022-23539 / JWT-04: weak and unsafe keys are refused at start-up'
 
   it('CVE-2022-23529: an object with an overridden toString is never used as a key', () => {
     let called = false;
-    const evil = { toString: () => ((called = true), SECRET) };
+    const evil = {
+      toString() {
+        called = true;
+        return SECRET;
+      },
+    };
     assert.throws(() => new JwtKeys({ algorithm: 'HS256', secret: evil as never }), ConfigurationError);
     assert.equal(called, false);
   });
@@ -127,7 +142,10 @@ describe('kid-based rotation and the JWKS', () => {
   it('a token of the previous key still verifies after rotation; a dropped key does not', async () => {
     const clock = fakeClock();
     const before = ed();
-    const oldKeys = new JwtKeys({ algorithm: 'EdDSA', signingKey: { kid: 'k1', privateKey: before.privateKey } });
+    const oldKeys = new JwtKeys({
+      algorithm: 'EdDSA',
+      signingKey: { kid: 'k1', privateKey: before.privateKey },
+    });
     const { token } = await new JwtCodec({ keys: oldKeys, clock }).sign('access', '1');
     assert.equal(decodePart(token, 0).kid, 'k1');
 
@@ -145,14 +163,23 @@ describe('kid-based rotation and the JWKS', () => {
       keys: new JwtKeys({ algorithm: 'EdDSA', signingKey: { kid: 'k2', privateKey: ed().privateKey } }),
       clock,
     });
-    await assert.rejects(dropped.verify(token, 'access'), (e: unknown) => e instanceof TokenError && e.reason === 'key');
+    await assert.rejects(
+      dropped.verify(token, 'access'),
+      (e: unknown) => e instanceof TokenError && e.reason === 'key',
+    );
   });
 
   it('ES256 tokens carry {"alg":"ES256","kid":…,"typ":"JWT"} (PyJWT sorts header keys)', async () => {
-    const keys = new JwtKeys({ algorithm: 'ES256', signingKey: { kid: 'es-1', privateKey: p256().privateKey } });
+    const keys = new JwtKeys({
+      algorithm: 'ES256',
+      signingKey: { kid: 'es-1', privateKey: p256().privateKey },
+    });
     const codec = new JwtCodec({ keys, clock: fakeClock() });
     const { token } = await codec.sign('refresh', '3');
-    assert.equal(Buffer.from(token.split('.')[0], 'base64url').toString(), '{"alg":"ES256","kid":"es-1","typ":"JWT"}');
+    assert.equal(
+      Buffer.from(token.split('.')[0], 'base64url').toString(),
+      '{"alg":"ES256","kid":"es-1","typ":"JWT"}',
+    );
     await codec.verify(token, 'refresh');
   });
 });

@@ -84,25 +84,35 @@ export class JwtKeys {
       this.algorithms = Object.freeze([alg]);
       return;
     }
-    if (!isAsymmetric(alg)) throw new ConfigurationError(`JWT algorithm must be one of HS256, HS384, HS512, EdDSA, ES256`);
+    if (!isAsymmetric(alg))
+      throw new ConfigurationError(`JWT algorithm must be one of HS256, HS384, HS512, EdDSA, ES256`);
     const { signingKey, verificationKeys = [] } = options as AsymmetricKeysOptions;
     const current = importPrivateKey(alg, signingKey?.privateKey);
     const published: PublicJwk[] = [];
     const add = (kid: string, keyAlg: AsymmetricAlgorithm, key: CryptoKey, jwk: JsonWebKey) => {
-      if (typeof kid !== 'string' || !KID.test(kid)) throw new ConfigurationError(`invalid kid: ${JSON.stringify(kid)}`);
+      if (typeof kid !== 'string' || !KID.test(kid))
+        throw new ConfigurationError(`invalid kid: ${JSON.stringify(kid)}`);
       if (this.#byKid.has(kid)) throw new ConfigurationError(`duplicate kid: ${kid}`);
       this.#byKid.set(kid, { alg: keyAlg, kid, key });
       const { kty, crv, x, y } = jwk as Required<JsonWebKey>;
-      published.push(Object.freeze({ kty, crv, x, ...(y ? { y } : {}), kid, alg: keyAlg, use: 'sig' as const }));
+      published.push(
+        Object.freeze({ kty, crv, x, ...(y ? { y } : {}), kid, alg: keyAlg, use: 'sig' as const }),
+      );
     };
     add(signingKey.kid, alg, current.verify, current.jwk);
     for (const v of verificationKeys) {
       const keyAlg = v.algorithm ?? alg;
-      if (!isAsymmetric(keyAlg)) throw new ConfigurationError(`kid ${v.kid}: algorithm must be EdDSA or ES256`);
+      if (!isAsymmetric(keyAlg))
+        throw new ConfigurationError(`kid ${v.kid}: algorithm must be EdDSA or ES256`);
       const imported = importPublicKey(keyAlg, v.publicKey);
       add(v.kid, keyAlg, imported.verify, imported.jwk);
     }
-    this.#signing = { alg, kid: signingKey.kid, key: current.sign, header: Object.freeze({ alg, kid: signingKey.kid, typ: 'JWT' }) };
+    this.#signing = {
+      alg,
+      kid: signingKey.kid,
+      key: current.sign,
+      header: Object.freeze({ alg, kid: signingKey.kid, typ: 'JWT' }),
+    };
     this.#unnamed = Object.freeze([this.#byKid.get(signingKey.kid)!]);
     this.#jwks = Object.freeze({ keys: Object.freeze(published) });
     this.algorithms = Object.freeze([...new Set([...this.#byKid.values()].map((e) => e.alg))]);

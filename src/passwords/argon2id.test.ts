@@ -40,7 +40,12 @@ describe('Argon2idHasher', () => {
   test('PWD-06: verification is exact: no trimming or case-folding', async () => {
     const encoded = await hasher.hash('Tr0ub4dor&3-long');
     assert.equal(await hasher.verify('Tr0ub4dor&3-long', encoded), true);
-    for (const attempt of ['tr0ub4dor&3-long', ' Tr0ub4dor&3-long', 'Tr0ub4dor&3-long ', 'TR0UB4DOR&3-LONG']) {
+    for (const attempt of [
+      'tr0ub4dor&3-long',
+      ' Tr0ub4dor&3-long',
+      'Tr0ub4dor&3-long ',
+      'TR0UB4DOR&3-LONG',
+    ]) {
       assert.equal(await hasher.verify(attempt, encoded), false, attempt);
     }
   });
@@ -77,7 +82,13 @@ describe('Argon2idHasher', () => {
   test('identifies only well-formed argon2id PHC strings; bad encodings verify false', async () => {
     const encoded = await hasher.hash('pw');
     assert.equal(hasher.identifies(encoded), true);
-    for (const bad of ['', '!unusable', `argon2${encoded}`, encoded.replace('argon2id', 'argon2i'), '$argon2id$x']) {
+    for (const bad of [
+      '',
+      '!unusable',
+      `argon2${encoded}`,
+      encoded.replace('argon2id', 'argon2i'),
+      '$argon2id$x',
+    ]) {
       assert.equal(hasher.identifies(bad), false, bad);
       assert.equal(await hasher.verify('pw', bad), false);
     }

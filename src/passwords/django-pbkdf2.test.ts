@@ -41,7 +41,10 @@ describe('DjangoPbkdf2Hasher', () => {
   test('mustUpdate for fewer iterations or a salt under 128 bits (Django before 3.2)', () => {
     assert.equal(sha256.mustUpdate(DJANGO_52), false);
     assert.equal(sha256.mustUpdate(PY_UNICODE), true);
-    assert.equal(sha256.mustUpdate('pbkdf2_sha256$1000000$oldsalt12345$8MIK+9r8xItPsUwxUIQ96oJzWdE/4J00dk43tmMCQNo='), true);
+    assert.equal(
+      sha256.mustUpdate('pbkdf2_sha256$1000000$oldsalt12345$8MIK+9r8xItPsUwxUIQ96oJzWdE/4J00dk43tmMCQNo='),
+      true,
+    );
     assert.equal(new DjangoPbkdf2Hasher({ iterations: 1_200_000 }).mustUpdate(DJANGO_52), true);
   });
 
@@ -49,7 +52,14 @@ describe('DjangoPbkdf2Hasher', () => {
     assert.equal(sha256.identifies(DJANGO_52), true);
     assert.equal(sha1.identifies(DJANGO_52), false);
     assert.equal(sha256.identifies(DJANGO_52_SHA1), false);
-    const bad = ['', '!x', 'pbkdf2_sha256$$salt$hash=', 'pbkdf2_sha256$0100$s$h', 'pbkdf2_sha256$99999999999$s$h', 'pbkdf2_sha256$1$s'];
+    const bad = [
+      '',
+      '!x',
+      'pbkdf2_sha256$$salt$hash=',
+      'pbkdf2_sha256$0100$s$h',
+      'pbkdf2_sha256$99999999999$s$h',
+      'pbkdf2_sha256$1$s',
+    ];
     for (const encoded of bad) {
       assert.equal(sha256.identifies(encoded), false, encoded);
       assert.equal(await sha256.verify('password', encoded), false);

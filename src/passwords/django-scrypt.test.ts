@@ -36,7 +36,12 @@ describe('DjangoScryptHasher', () => {
 
   test('identifies only well-formed Django scrypt encodings', async () => {
     assert.equal(hasher.identifies(DJANGO_52), true);
-    for (const bad of ['scrypt$16385$s$8$5$aGFzaA==', 'scrypt$16384$s$8$5', '$scrypt$ln=14,r=8,p=5$c2FsdHNhbHQ$aGFzaA', '']) {
+    for (const bad of [
+      'scrypt$16385$s$8$5$aGFzaA==',
+      'scrypt$16384$s$8$5',
+      '$scrypt$ln=14,r=8,p=5$c2FsdHNhbHQ$aGFzaA',
+      '',
+    ]) {
       assert.equal(hasher.identifies(bad), false, bad);
       assert.equal(await hasher.verify('password', bad), false);
     }

@@ -33,7 +33,11 @@ describe('ScryptHasher', () => {
     assert.ok(weaker.startsWith('$scrypt$ln=15,r=8,p=3$'));
     assert.equal(await hasher.verify('pw', weaker), true);
     assert.equal(hasher.mustUpdate(weaker), true);
-    for (const bad of ['scrypt$16384$salt$8$5$aGFzaA==', '$scrypt$ln=17,r=8,p=1$short$short', '$scrypt$ln=99,r=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g']) {
+    for (const bad of [
+      'scrypt$16384$salt$8$5$aGFzaA==',
+      '$scrypt$ln=17,r=8,p=1$short$short',
+      '$scrypt$ln=99,r=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g',
+    ]) {
       assert.equal(hasher.identifies(bad), false, bad);
       assert.equal(await hasher.verify('pw', bad), false);
     }
