@@ -1,1 +1,1003 @@
-document.getElementById('app')!.textContent = 'Gatehouse';
+/**
+ * The Gatehouse single-page app: register, log in, dashboard, articles,
+ * sessions, API tokens, log out — a same-origin client of the reference
+ * server using session authentication with Django's CSRF protocol.
+ *
+ * One file on purpose: the server strips the types once at start-up
+ * (`node:module` stripTypeScriptTypes) and serves it as `/app.js`, so it may
+ * use only erasable TypeScript and browser APIs — no imports, no bundler.
+ * Every value from the server reaches the page through `textContent`,
+ * `append(string)` or `setAttribute`, never through HTML parsing.
+ */
+
+interface User {
+  id: number;
+  username: string;
+  email: string;
+}
+
+interface Article {
+  id: number;
+  title: string;
+  body: string;
+  author: string;
+  created: string;
+}
+
+interface SessionInfo {
+  id: string;
+  created: string;
+  last_seen: string;
+  ip: string;
+  user_agent: string;
+  current: boolean;
+}
+
+interface TokenInfo {
+  id: string;
+  name: string;
+  created: string;
+  last_used: string | null;
+  expires: string | null;
+}
+
+interface CreatedToken {
+  id: string;
+  name: string;
+  token: string;
+  expires: string | null;
+}
+
+type Notice = { kind: 'success' | 'error' | 'info'; text: string };
+
+// ---------------------------------------------------------------------------
+// The API client: session cookie + X-CSRFToken on every unsafe request.
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** A non-2xx answer (or no answer) from the API, with its JSON body. */
+class ApiError extends Error {
+  status: number;
+  data: unknown;
+  retryAfter: string | null;
+
+  constructor(status: number, data: unknown, retryAfter: string | null = null) {
+    super(`HTTP ${status}`);
+    this.status = status;
+    this.data = data;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The masked token from the last `GET /api/csrf/`. */
+let csrfToken: string | null = null;
+
+function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+async function refreshCsrfToken(): Promise<string> {
+  const res = await fetch('/api/csrf/', {
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  });
+  const data = (await res.json()) as { csrfToken: string };
+  csrfToken = data.csrfToken;
+  return csrfToken;
+}
+
+/**
+ * The value for `X-CSRFToken`. Login and logout rotate the `csrftoken`
+ * cookie, so the cookie (readable by design, as Django's) is the freshest
+ * source; the masked token from `/api/csrf/` covers a browser that hides it.
+ */
+async function currentCsrfToken(): Promise<string> {
+  return readCookie('csrftoken') ?? csrfToken ?? (await refreshCsrfToken());
+}
+
+function isCsrfFailure(data: unknown): boolean {
+  const detail = (data as { detail?: unknown } | null)?.detail;
+  return typeof detail === 'string' && detail.startsWith('CSRF Failed');
+}
+
+async function api<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (!SAFE_METHODS.has(method)) {
+    headers['X-CSRFToken'] = await currentCsrfToken();
+    headers['Content-Type'] = 'application/json';
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, {
+      detail: 'The server could not be reached. Check your connection and try again.',
+    });
+  }
+  const data: unknown = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.ok) return data as T;
+  // A token rotated by another tab's login: fetch a fresh one and try once more.
+  if (res.status === 403 && isCsrfFailure(data) && !retried) {
+    await refreshCsrfToken();
+    return api<T>(method, path, body, true);
+  }
+  throw new ApiError(res.status, data, res.headers.get('Retry-After'));
+}
+
+/** The sentence to show for an error that no single form field owns. */
+function errorSummary(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
+  const data = error.data as Record<string, unknown> | null;
+  if (data && typeof data.error === 'string') return data.error;
+  if (data && typeof data.detail === 'string') {
+    if (error.status === 429 && error.retryAfter && !/\d/.test(data.detail)) {
+      return `${data.detail} Try again in ${error.retryAfter} seconds.`;
+    }
+    return data.detail;
+  }
+  if (data && Array.isArray(data.non_field_errors)) return data.non_field_errors.join(' ');
+  if (error.status >= 500) return `The server failed (HTTP ${error.status}). Please try again later.`;
+  return `The request failed (HTTP ${error.status}).`;
+}
+
+// ---------------------------------------------------------------------------
+// DOM helpers: text goes in as text nodes; attributes through setAttribute.
+
+type Child = Node | string | null | undefined | false;
+type Props = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key === 'className' ? 'class' : key, value === true ? '' : String(value));
+  }
+  for (const child of children)
+    if (child !== null && child !== undefined && child !== false) el.append(child);
+  return el;
+}
+
+let uid = 0;
+const nextId = (prefix: string) => `${prefix}-${++uid}`;
+
+function formatDate(iso: string | null, empty = 'Never'): Node {
+  if (!iso) return document.createTextNode(empty);
+  const date = new Date(iso);
+  const text = date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return h('time', { datetime: iso, title: date.toISOString() }, text);
+}
+
+const BROWSERS: [RegExp, string][] = [
+  [/Edg\//, 'Edge'],
+  [/OPR\//, 'Opera'],
+  [/Firefox\//, 'Firefox'],
+  [/HeadlessChrome\//, 'Headless Chrome'],
+  [/Chrome\//, 'Chrome'],
+  [/Safari\//, 'Safari'],
+  [/^curl\//, 'curl'],
+];
+const SYSTEMS: [RegExp, string][] = [
+  [/Android/, 'Android'],
+  [/iPhone|iPad/, 'iOS'],
+  [/Windows/, 'Windows'],
+  [/Mac OS X/, 'macOS'],
+  [/Linux/, 'Linux'],
+];
+
+/** "Chrome on Linux" from a User-Agent string; the full string stays in the title. */
+function describeAgent(ua: string): string {
+  if (!ua) return 'Unknown device';
+  const browser = BROWSERS.find(([re]) => re.test(ua))?.[1] ?? ua.split(/[\s/]/)[0];
+  const os = SYSTEMS.find(([re]) => re.test(ua))?.[1];
+  return os ? `${browser} on ${os}` : browser;
+}
+
+interface FieldOptions {
+  type?: string;
+  required?: boolean;
+  autocomplete?: string;
+  hint?: string;
+  value?: string;
+  maxlength?: number;
+  multiline?: boolean;
+}
+
+interface Field {
+  name: string;
+  wrapper: HTMLElement;
+  control: HTMLInputElement | HTMLTextAreaElement;
+  error: HTMLElement;
+}
+
+function field(label: string, name: string, options: FieldOptions = {}): Field {
+  const id = nextId(name);
+  const hintId = options.hint ? `${id}-hint` : undefined;
+  const errorId = `${id}-error`;
+  const common = {
+    id,
+    name,
+    required: options.required,
+    autocomplete: options.autocomplete,
+    maxlength: options.maxlength,
+    'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
+  };
+  const control = options.multiline
+    ? h('textarea', { ...common, rows: 5 })
+    : h('input', { ...common, type: options.type ?? 'text' });
+  control.value = options.value ?? '';
+  const error = h('p', { id: errorId, className: 'field-error', hidden: true });
+  const wrapper = h(
+    'div',
+    { className: 'field' },
+    h('label', { for: id }, label),
+    options.hint ? h('p', { id: hintId, className: 'hint' }, options.hint) : null,
+    control,
+    error,
+  );
+  return { name, wrapper, control, error };
+}
+
+interface FormHandle {
+  form: HTMLFormElement;
+  values(): Record<string, string>;
+  reset(): void;
+}
+
+/**
+ * A form that submits through `onSubmit`, shows 400 field errors under their
+ * fields and every other error (401, 403, 429, 5xx) in an alert above them.
+ */
+function apiForm(opts: {
+  label: string;
+  fields: Field[];
+  submit: string;
+  extra?: Child[];
+  actions?: Child[];
+  onSubmit: (values: Record<string, string>) => Promise<void>;
+}): FormHandle {
+  const alert = h('div', { className: 'alert alert-error', role: 'alert', hidden: true });
+  const button = h('button', { type: 'submit', className: 'btn btn-primary' }, opts.submit);
+  const form = h(
+    'form',
+    { className: 'form', 'aria-label': opts.label },
+    alert,
+    ...opts.fields.map((f) => f.wrapper),
+    ...(opts.extra ?? []),
+    h('div', { className: 'form-actions' }, button, ...(opts.actions ?? [])),
+  );
+  const values = () => {
+    const data = new FormData(form);
+    const out: Record<string, string> = {};
+    for (const [key, value] of data) out[key] = String(value);
+    return out;
+  };
+  const clearErrors = () => {
+    alert.hidden = true;
+    alert.textContent = '';
+    for (const f of opts.fields) {
+      f.error.hidden = true;
+      f.error.textContent = '';
+      f.control.removeAttribute('aria-invalid');
+    }
+  };
+  const showError = (error: unknown) => {
+    const data = error instanceof ApiError ? (error.data as Record<string, unknown> | null) : null;
+    let placed = false;
+    if (error instanceof ApiError && error.status === 400 && data && typeof data === 'object') {
+      const rest: string[] = [];
+      for (const [key, messages] of Object.entries(data)) {
+        const text = Array.isArray(messages) ? messages.map(String).join(' ') : String(messages);
+        const target = opts.fields.find((f) => f.name === key);
+        if (target) {
+          target.error.textContent = text;
+          target.error.hidden = false;
+          target.control.setAttribute('aria-invalid', 'true');
+          if (!placed) target.control.focus();
+          placed = true;
+        } else rest.push(text);
+      }
+      if (rest.length > 0) {
+        alert.textContent = rest.join(' ');
+        alert.hidden = false;
+      }
+      if (placed || rest.length > 0) return;
+    }
+    alert.textContent = errorSummary(error);
+    alert.hidden = false;
+  };
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') return;
+    clearErrors();
+    form.setAttribute('aria-busy', 'true');
+    button.disabled = true;
+    try {
+      await opts.onSubmit(values());
+    } catch (error) {
+      if (!(await sessionEnded(error))) showError(error);
+    } finally {
+      form.removeAttribute('aria-busy');
+      button.disabled = false;
+    }
+  });
+  return {
+    form,
+    values,
+    reset: () => {
+      form.reset();
+      clearErrors();
+    },
+  };
+}
+
+/** A button whose click runs an API call; failures show in `report`. */
+function actionButton(
+  label: string,
+  options: { className?: string; ariaLabel?: string },
+  run: () => Promise<void>,
+  report: (error: unknown) => void,
+) {
+  const button = h(
+    'button',
+    { type: 'button', className: options.className ?? 'btn', 'aria-label': options.ariaLabel },
+    label,
+  );
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await run();
+    } catch (error) {
+      if (!(await sessionEnded(error))) report(error);
+    } finally {
+      if (button.isConnected) button.disabled = false;
+    }
+  });
+  return button;
+}
+
+// ---------------------------------------------------------------------------
+// App state and routing (hash routes keep the server's one `/` route enough).
+
+const state: { user: User | null; notice: Notice | null; lastUsername: string } = {
+  user: null,
+  notice: null,
+  lastUsername: '',
+};
+
+const root = document.getElementById('app')!;
+
+interface Screen {
+  title: string;
+  auth: 'user' | 'anonymous' | 'any';
+  render: () => Node[];
+}
+
+const screens: Record<string, Screen> = {
+  login: { title: 'Log in', auth: 'anonymous', render: loginScreen },
+  register: { title: 'Register', auth: 'anonymous', render: registerScreen },
+  dashboard: { title: 'Dashboard', auth: 'user', render: dashboardScreen },
+  articles: { title: 'Articles', auth: 'any', render: articlesScreen },
+  sessions: { title: 'Sessions', auth: 'user', render: sessionsScreen },
+  tokens: { title: 'API tokens', auth: 'user', render: tokensScreen },
+};
+
+function currentRoute(): string {
+  const name = location.hash.replace(/^#\/?/, '');
+  const screen = screens[name];
+  const fallback = state.user ? 'dashboard' : 'login';
+  if (!screen) return fallback;
+  if (screen.auth === 'user' && !state.user) return 'login';
+  if (screen.auth === 'anonymous' && state.user) return 'dashboard';
+  return name;
+}
+
+function navigate(name: string, notice: Notice | null = null): void {
+  state.notice = notice;
+  if (location.hash === `#/${name}`) render(true);
+  else location.hash = `#/${name}`;
+}
+
+function render(moveFocus: boolean): void {
+  const name = currentRoute();
+  if (location.hash !== `#/${name}`) history.replaceState(null, '', `#/${name}`);
+  const screen = screens[name];
+  document.title = `${screen.title} – Gatehouse`;
+  const heading = h('h1', { tabindex: -1 }, screen.title);
+  const notice = state.notice;
+  state.notice = null;
+  const main = h(
+    'main',
+    { id: 'content', className: `screen screen-${name}` },
+    heading,
+    notice
+      ? h(
+          'div',
+          { className: `alert alert-${notice.kind}`, role: notice.kind === 'error' ? 'alert' : 'status' },
+          notice.text,
+        )
+      : null,
+    ...screen.render(),
+  );
+  root.replaceChildren(header(name), main);
+  if (moveFocus) heading.focus();
+}
+
+function header(active: string): HTMLElement {
+  const link = (name: string, label: string) =>
+    h('a', { href: `#/${name}`, 'aria-current': name === active ? 'page' : undefined }, label);
+  const items = state.user
+    ? [
+        link('dashboard', 'Dashboard'),
+        link('articles', 'Articles'),
+        link('sessions', 'Sessions'),
+        link('tokens', 'API tokens'),
+      ]
+    : [link('articles', 'Articles'), link('login', 'Log in'), link('register', 'Register')];
+  const account = state.user
+    ? h(
+        'div',
+        { className: 'account' },
+        h('span', { className: 'whoami' }, 'Signed in as ', h('strong', {}, state.user.username)),
+        actionButton(
+          'Log out',
+          { className: 'btn btn-secondary btn-small' },
+          async () => {
+            await api('POST', '/api/logout/');
+            state.user = null;
+            await refreshCsrfToken();
+            navigate('login', { kind: 'success', text: 'You have been logged out.' });
+          },
+          (error) => {
+            state.notice = { kind: 'error', text: errorSummary(error) };
+            render(false);
+          },
+        ),
+      )
+    : null;
+  return h(
+    'header',
+    { className: 'topbar' },
+    h(
+      'div',
+      { className: 'topbar-inner' },
+      h(
+        'a',
+        { className: 'brand', href: '#/' },
+        h('span', { className: 'brand-mark', 'aria-hidden': 'true' }),
+        'Gatehouse',
+      ),
+      h('nav', { 'aria-label': 'Main' }, ...items),
+      account,
+    ),
+  );
+}
+
+/**
+ * A 401/403 "not provided" while we think we are logged in means the session
+ * was revoked or expired elsewhere: ask the server, and send the user to log in.
+ */
+async function sessionEnded(error: unknown): Promise<boolean> {
+  if (!(error instanceof ApiError) || !state.user) return false;
+  if (error.status !== 401 && error.status !== 403) return false;
+  const me = await api<{ user: User | null }>('GET', '/api/me/').catch(() => null);
+  if (!me || me.user) return false;
+  state.user = null;
+  navigate('login', { kind: 'info', text: 'Your session has ended. Please log in again.' });
+  return true;
+}
+
+/** A region filled by an API call, with a loading line and an error line. */
+function loader<T>(label: string, load: () => Promise<T>, fill: (data: T, slot: HTMLElement) => void) {
+  const slot = h(
+    'div',
+    { className: 'slot', 'aria-live': 'polite', 'aria-busy': 'true' },
+    h('p', { className: 'muted' }, `Loading ${label}…`),
+  );
+  const reload = async () => {
+    slot.setAttribute('aria-busy', 'true');
+    try {
+      const data = await load();
+      slot.replaceChildren();
+      fill(data, slot);
+    } catch (error) {
+      if (await sessionEnded(error)) return;
+      slot.replaceChildren(h('div', { className: 'alert alert-error', role: 'alert' }, errorSummary(error)));
+    } finally {
+      slot.removeAttribute('aria-busy');
+    }
+  };
+  void reload();
+  return { slot, reload };
+}
+
+function flash(region: HTMLElement, notice: Notice): void {
+  region.className = `alert alert-${notice.kind}`;
+  region.setAttribute('role', notice.kind === 'error' ? 'alert' : 'status');
+  region.textContent = notice.text;
+  region.hidden = false;
+}
+
+// ---------------------------------------------------------------------------
+// Screens.
+
+function loginScreen(): Node[] {
+  const username = field('Username', 'username', {
+    required: true,
+    autocomplete: 'username',
+    value: state.lastUsername,
+  });
+  const password = field('Password', 'password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+  });
+  const { form } = apiForm({
+    label: 'Log in',
+    fields: [username, password],
+    submit: 'Log in',
+    onSubmit: async (values) => {
+      const data = await api<{ user: User }>('POST', '/api/login/', {
+        username: values.username,
+        password: values.password,
+      });
+      state.user = data.user;
+      state.lastUsername = data.user.username;
+      // Login rotates the CSRF secret; fetch the new token as the contract says.
+      await refreshCsrfToken();
+      navigate('dashboard');
+    },
+  });
+  return [
+    h('p', { className: 'lead' }, 'Log in to manage your articles, sessions and API tokens.'),
+    h('section', { className: 'card narrow' }, form),
+    h('p', { className: 'muted' }, 'No account yet? ', h('a', { href: '#/register' }, 'Register')),
+  ];
+}
+
+function registerScreen(): Node[] {
+  const username = field('Username', 'username', {
+    required: true,
+    autocomplete: 'username',
+    maxlength: 150,
+  });
+  const email = field('Email', 'email', { type: 'email', autocomplete: 'email', hint: 'Optional.' });
+  const password = field('Password', 'password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'new-password',
+    hint: 'At least 8 characters, not a common password, not only digits.',
+  });
+  const { form } = apiForm({
+    label: 'Register',
+    fields: [username, email, password],
+    submit: 'Register',
+    onSubmit: async (values) => {
+      const data = await api<{ user: User }>('POST', '/api/register/', values);
+      state.lastUsername = data.user.username;
+      navigate('login', {
+        kind: 'success',
+        text: `Account ${data.user.username} created. Log in to continue.`,
+      });
+    },
+  });
+  return [
+    h('p', { className: 'lead' }, 'Create an account. Registering does not log you in.'),
+    h('section', { className: 'card narrow' }, form),
+    h('p', { className: 'muted' }, 'Already registered? ', h('a', { href: '#/login' }, 'Log in')),
+  ];
+}
+
+function dashboardScreen(): Node[] {
+  const { slot } = loader(
+    'your dashboard',
+    () => api<{ message: string }>('GET', '/api/dashboard/'),
+    (data, into) => into.append(h('p', { className: 'welcome' }, data.message)),
+  );
+  const tile = (name: string, title: string, text: string) =>
+    h('a', { className: 'tile', href: `#/${name}` }, h('strong', {}, title), h('span', {}, text));
+  return [
+    h('section', { className: 'card hero', 'aria-label': 'Welcome' }, slot),
+    h(
+      'div',
+      { className: 'tiles' },
+      tile('articles', 'Articles', 'Write, edit and delete your articles.'),
+      tile('sessions', 'Sessions', 'See where you are logged in and end other sessions.'),
+      tile('tokens', 'API tokens', 'Keys for scripts and mobile apps (Authorization: Token …).'),
+    ),
+  ];
+}
+
+function articlesScreen(): Node[] {
+  const status = h('div', { hidden: true });
+  const list = loader(
+    'articles',
+    () => api<Article[]>('GET', '/api/articles/'),
+    (articles, into) => {
+      if (articles.length === 0) {
+        into.append(h('p', { className: 'empty' }, 'No articles yet.'));
+        return;
+      }
+      into.append(h('ul', { className: 'articles', 'aria-label': 'Articles' }, ...articles.map(articleItem)));
+    },
+  );
+
+  function articleItem(initial: Article): HTMLElement {
+    let article = initial;
+    const item = h('li', { className: 'card article' });
+    const headingId = nextId('article');
+    const show = () => {
+      const mine = state.user?.username === article.author;
+      item.setAttribute('aria-labelledby', headingId);
+      item.replaceChildren(
+        h('h2', { id: headingId }, article.title),
+        h(
+          'p',
+          { className: 'meta' },
+          'by ',
+          h('strong', {}, article.author),
+          ' · ',
+          formatDate(article.created),
+        ),
+        article.body
+          ? h('p', { className: 'body' }, article.body)
+          : h('p', { className: 'body muted' }, 'No body.'),
+        mine
+          ? h(
+              'div',
+              { className: 'item-actions' },
+              h(
+                'button',
+                { type: 'button', className: 'btn btn-secondary btn-small', onclick: edit },
+                'Edit',
+              ),
+              actionButton(
+                'Delete',
+                { className: 'btn btn-danger btn-small', ariaLabel: `Delete “${article.title}”` },
+                async () => {
+                  await api('DELETE', `/api/articles/${article.id}/`);
+                  flash(status, { kind: 'success', text: `Deleted “${article.title}”.` });
+                  await list.reload();
+                },
+                (error) => flash(status, { kind: 'error', text: errorSummary(error) }),
+              ),
+            )
+          : '',
+      );
+    };
+    const edit = () => {
+      const title = field('Title', 'title', { required: true, maxlength: 200, value: article.title });
+      const body = field('Body', 'body', { multiline: true, value: article.body });
+      const cancel = h('button', { type: 'button', className: 'btn btn-secondary', onclick: show }, 'Cancel');
+      const { form } = apiForm({
+        label: `Edit “${article.title}”`,
+        fields: [title, body],
+        submit: 'Save',
+        actions: [cancel],
+        onSubmit: async (values) => {
+          article = await api<Article>('PUT', `/api/articles/${article.id}/`, {
+            title: values.title,
+            body: values.body,
+          });
+          flash(status, { kind: 'success', text: `Saved “${article.title}”.` });
+          show();
+        },
+      });
+      item.removeAttribute('aria-labelledby');
+      item.replaceChildren(h('h2', {}, 'Edit article'), form);
+      title.control.focus();
+    };
+    show();
+    return item;
+  }
+
+  const parts: Node[] = [status];
+  if (state.user) {
+    const title = field('Title', 'title', { required: true, maxlength: 200 });
+    const body = field('Body', 'body', { multiline: true });
+    const create = apiForm({
+      label: 'New article',
+      fields: [title, body],
+      submit: 'Create article',
+      onSubmit: async (values) => {
+        const article = await api<Article>('POST', '/api/articles/', {
+          title: values.title,
+          body: values.body,
+        });
+        create.reset();
+        flash(status, { kind: 'success', text: `Created “${article.title}”.` });
+        await list.reload();
+      },
+    });
+    parts.push(h('section', { className: 'card' }, h('h2', {}, 'New article'), create.form));
+  } else {
+    parts.push(h('p', { className: 'muted' }, h('a', { href: '#/login' }, 'Log in'), ' to write articles.'));
+  }
+  parts.push(
+    h(
+      'section',
+      { 'aria-label': 'All articles' },
+      h('h2', { className: 'section-title' }, 'All articles'),
+      list.slot,
+    ),
+  );
+  return parts;
+}
+
+function sessionsScreen(): Node[] {
+  const status = h('div', { hidden: true });
+  const list = loader(
+    'sessions',
+    () => api<SessionInfo[]>('GET', '/api/sessions/'),
+    (sessions, into) => {
+      const rows = sessions.map((s) => {
+        const device = describeAgent(s.user_agent);
+        return h(
+          'tr',
+          { className: s.current ? 'current' : undefined },
+          h(
+            'td',
+            {},
+            h('span', { title: s.user_agent }, device),
+            s.current ? h('span', { className: 'badge' }, 'This session') : null,
+          ),
+          h('td', {}, s.ip || '—'),
+          h('td', {}, formatDate(s.created)),
+          h('td', {}, formatDate(s.last_seen)),
+          h(
+            'td',
+            { className: 'actions' },
+            s.current
+              ? h('span', { className: 'muted' }, 'Current')
+              : actionButton(
+                  'Revoke',
+                  {
+                    className: 'btn btn-danger btn-small',
+                    ariaLabel: `Revoke session: ${device}, ${s.ip}, signed in ${s.created}`,
+                  },
+                  async () => {
+                    await api('DELETE', `/api/sessions/${encodeURIComponent(s.id)}/`);
+                    flash(status, { kind: 'success', text: `Revoked the session on ${device}.` });
+                    await list.reload();
+                  },
+                  (error) => flash(status, { kind: 'error', text: errorSummary(error) }),
+                ),
+          ),
+        );
+      });
+      into.append(
+        h(
+          'div',
+          { className: 'table-wrap' },
+          h(
+            'table',
+            {},
+            h('caption', { className: 'visually-hidden' }, 'Your sessions'),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Device', 'IP address', 'Signed in', 'Last seen', 'Action'].map((c) =>
+                  h('th', { scope: 'col' }, c),
+                ),
+              ),
+            ),
+            h('tbody', {}, ...rows),
+          ),
+        ),
+      );
+    },
+  );
+  return [
+    h(
+      'p',
+      { className: 'lead' },
+      'Everywhere you are logged in. Revoking a session logs that browser out at once.',
+    ),
+    status,
+    h('section', { className: 'card', 'aria-label': 'Your sessions' }, list.slot),
+  ];
+}
+
+const EXPIRY_CHOICES: [string, string][] = [
+  ['', 'Never'],
+  ['3600', '1 hour'],
+  ['86400', '1 day'],
+  ['2592000', '30 days'],
+  ['7776000', '90 days'],
+  ['31536000', '1 year'],
+];
+
+function tokensScreen(): Node[] {
+  const status = h('div', { hidden: true });
+  const reveal = h('div', { className: 'reveal-slot' });
+  const list = loader(
+    'tokens',
+    () => api<TokenInfo[]>('GET', '/api/tokens/'),
+    (tokens, into) => {
+      if (tokens.length === 0) {
+        into.append(h('p', { className: 'empty' }, 'No API tokens yet.'));
+        return;
+      }
+      const now = Date.now();
+      const rows = tokens.map((t) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, h('strong', {}, t.name)),
+          h('td', {}, formatDate(t.created)),
+          h('td', {}, formatDate(t.last_used)),
+          h(
+            'td',
+            {},
+            formatDate(t.expires),
+            t.expires && Date.parse(t.expires) <= now
+              ? h('span', { className: 'badge badge-warn' }, 'Expired')
+              : null,
+          ),
+          h(
+            'td',
+            { className: 'actions' },
+            actionButton(
+              'Revoke',
+              { className: 'btn btn-danger btn-small', ariaLabel: `Revoke token “${t.name}”` },
+              async () => {
+                await api('DELETE', `/api/tokens/${encodeURIComponent(t.id)}/`);
+                flash(status, { kind: 'success', text: `Revoked the token “${t.name}”.` });
+                await list.reload();
+              },
+              (error) => flash(status, { kind: 'error', text: errorSummary(error) }),
+            ),
+          ),
+        ),
+      );
+      into.append(
+        h(
+          'div',
+          { className: 'table-wrap' },
+          h(
+            'table',
+            {},
+            h('caption', { className: 'visually-hidden' }, 'Your API tokens'),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Name', 'Created', 'Last used', 'Expires', 'Action'].map((c) =>
+                  h('th', { scope: 'col' }, c),
+                ),
+              ),
+            ),
+            h('tbody', {}, ...rows),
+          ),
+        ),
+      );
+    },
+  );
+
+  const name = field('Token name', 'name', {
+    required: true,
+    maxlength: 100,
+    hint: 'What will use it, e.g. “backup script”.',
+  });
+  const expiresId = nextId('expires_in');
+  const expiresError = h('p', { id: `${expiresId}-error`, className: 'field-error', hidden: true });
+  const expires = h(
+    'select',
+    { id: expiresId, name: 'expires_in', 'aria-describedby': `${expiresId}-error` },
+    ...EXPIRY_CHOICES.map(([value, label]) => h('option', { value }, label)),
+  );
+  const create = apiForm({
+    label: 'New API token',
+    fields: [name],
+    extra: [
+      h('div', { className: 'field' }, h('label', { for: expiresId }, 'Expires'), expires, expiresError),
+    ],
+    submit: 'Create token',
+    onSubmit: async (values) => {
+      const body: { name: string; expires_in?: number } = { name: values.name };
+      if (values.expires_in) body.expires_in = Number(values.expires_in);
+      const created = await api<CreatedToken>('POST', '/api/tokens/', body);
+      create.reset();
+      reveal.replaceChildren(revealPanel(created));
+      await list.reload();
+    },
+  });
+
+  /** The key, shown this once: it lives only in this panel's DOM, never in app state. */
+  function revealPanel(created: CreatedToken): HTMLElement {
+    const keyId = nextId('token-key');
+    const key = h('input', {
+      id: keyId,
+      className: 'token-key',
+      readonly: true,
+      spellcheck: 'false',
+      autocomplete: 'off',
+    });
+    key.value = created.token;
+    const copied = h('p', { className: 'copy-status', role: 'status' });
+    const copy = h('button', { type: 'button', className: 'btn btn-primary' }, 'Copy');
+    copy.addEventListener('click', async () => {
+      try {
+        if (!navigator.clipboard) throw new Error('no clipboard');
+        await navigator.clipboard.writeText(key.value);
+        copied.textContent = 'Copied to the clipboard.';
+      } catch {
+        key.focus();
+        key.select();
+        copied.textContent = 'Copying is blocked here: the key is selected, press Ctrl+C (⌘C) to copy it.';
+      }
+    });
+    const done = h('button', { type: 'button', className: 'btn btn-secondary' }, 'Done');
+    const panel = h(
+      'section',
+      { className: 'card reveal', 'aria-labelledby': `${keyId}-title` },
+      h('h2', { id: `${keyId}-title` }, `Token “${created.name}” created`),
+      h('p', {}, 'Copy the key now. It is shown only this once; Gatehouse stores only its hash.'),
+      h('label', { for: keyId }, 'Token key'),
+      h('div', { className: 'key-row' }, key, copy),
+      copied,
+      h(
+        'p',
+        { className: 'muted' },
+        created.expires ? h('span', {}, 'Expires ', formatDate(created.expires), '. ') : 'Never expires. ',
+        'Use it as ',
+        h('code', {}, 'Authorization: Token <key>'),
+        '.',
+      ),
+      h('div', { className: 'form-actions' }, done),
+    );
+    done.addEventListener('click', () => {
+      reveal.replaceChildren();
+      name.control.focus();
+    });
+    queueMicrotask(() => key.select());
+    return panel;
+  }
+
+  return [
+    h(
+      'p',
+      { className: 'lead' },
+      'Tokens let scripts and mobile apps call the API without your password. Revoke one and it stops working at once.',
+    ),
+    status,
+    reveal,
+    h('section', { className: 'card' }, h('h2', {}, 'New API token'), create.form),
+    h(
+      'section',
+      { 'aria-label': 'Your API tokens' },
+      h('h2', { className: 'section-title' }, 'Your tokens'),
+      list.slot,
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Start: who am I, and a CSRF token for the first unsafe request.
+
+async function start(): Promise<void> {
+  try {
+    const [me] = await Promise.all([api<{ user: User | null }>('GET', '/api/me/'), refreshCsrfToken()]);
+    state.user = me.user;
+  } catch (error) {
+    state.notice = { kind: 'error', text: errorSummary(error) };
+  }
+  window.addEventListener('hashchange', () => render(true));
+  render(false);
+}
+
+void start();

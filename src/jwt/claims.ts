@@ -35,7 +35,13 @@ export interface ClaimPolicy {
   issuer?: string;
 }
 
-/** uuid4().hex from the injected randomness: 32 lowercase hex, version 4, RFC 4122 variant. */
+/**
+ * uuid4().hex from the injected randomness: 32 lowercase hex, version 4, RFC 4122 variant.
+ *
+ * ```ts
+ * newJti(cryptoRandom); // 'e697bf87b192447a9b14d5ecf1ac1f88'
+ * ```
+ */
 export function newJti(random: Random): string {
   const b = random.bytes(16);
   b[6] = (b[6] & 0x0f) | 0x40;

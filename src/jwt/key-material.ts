@@ -42,11 +42,15 @@ export function isAsymmetric(alg: unknown): alg is AsymmetricAlgorithm {
 /**
  * The secret (Django's `SECRET_KEY`, UTF-8 encoded as PyJWT does) as a
  * non-extractable HMAC `CryptoKey`, imported once so no request re-imports it.
+ *
+ * ```ts
+ * importHmacSecret('HS256', settings.secretKey); // throws ConfigurationError under 32 bytes
+ * ```
  */
 export function importHmacSecret(alg: HmacAlgorithm, secret: string | Secret): CryptoKey {
   const value = secret instanceof Secret ? secret.reveal() : secret;
   if (typeof value !== 'string' || value.length === 0)
-    throw new ConfigurationError(`${alg}: the secret is empty`);
+    throw new ConfigurationError(`${alg}: the secret must be a non-empty string`);
   const bytes = Buffer.from(value, 'utf8');
   if (bytes.length < HMAC_MIN_BYTES[alg]) {
     throw new ConfigurationError(`${alg}: the secret must be at least ${HMAC_MIN_BYTES[alg]} bytes`);
@@ -100,7 +104,13 @@ function parse(alg: AsymmetricAlgorithm, input: KeyInput, kind: 'private' | 'pub
   return key;
 }
 
-/** A private signing key: its `CryptoKey` for signing and its public half for verification and the JWKS. */
+/**
+ * A private signing key: its `CryptoKey` for signing and its public half for verification and the JWKS.
+ *
+ * ```ts
+ * const { sign, verify, jwk } = importPrivateKey('EdDSA', pkcs8Pem);
+ * ```
+ */
 export function importPrivateKey(alg: AsymmetricAlgorithm, input: KeyInput) {
   const key = parse(alg, input, 'private');
   const publicKey = createPublicKey(key);
@@ -111,7 +121,13 @@ export function importPrivateKey(alg: AsymmetricAlgorithm, input: KeyInput) {
   };
 }
 
-/** A verification-only public key; a private key here is a configuration mistake (JWT-04). */
+/**
+ * A verification-only public key; a private key here is a configuration mistake (JWT-04).
+ *
+ * ```ts
+ * const { verify, jwk } = importPublicKey('ES256', spkiPem);
+ * ```
+ */
 export function importPublicKey(alg: AsymmetricAlgorithm, input: KeyInput) {
   if (isPrivateInput(input))
     throw new ConfigurationError(`${alg}: a private key was given as a verification key`);

@@ -36,6 +36,11 @@ describe('DjangoScryptHasher', () => {
 
   test('identifies only well-formed Django scrypt encodings', async () => {
     assert.equal(hasher.identifies(DJANGO_52), true);
+    // Well-formed, but r=99 at N=2^20 would need 13 GB: refused, not allocated.
+    assert.equal(
+      await hasher.verify('password', 'scrypt$1048576$RLs2LTaGkSNfRAxpsFxXYp$99$1$aGFzaA=='),
+      false,
+    );
     for (const bad of [
       'scrypt$16385$s$8$5$aGFzaA==',
       'scrypt$16384$s$8$5',

@@ -8,10 +8,13 @@ import { isHashablePassword, passwordBytes } from './limits.ts';
 const PHC =
   /^\$scrypt\$ln=([0-9]{1,2}),r=([0-9]{1,2}),p=([0-9]{1,2})\$([A-Za-z0-9+/]{11,})\$([A-Za-z0-9+/]{22,})$/;
 
+/** No stored hash may make one verify allocate more than this. */
+const MAX_SCRYPT_MEMORY = 1024 * 1024 * 1024;
+
 /**
  * `crypto.scrypt` on the libuv threadpool. Node's default `maxmem` (32 MiB) is
  * below what N=2^17, r=8 needs (128·N·r ≈ 128 MiB), so it is computed from the
- * parameters (OpenSSL's own formula) with headroom.
+ * parameters (OpenSSL's own formula) with headroom, capped at 1 GiB.
  */
 export function scryptKey(
   password: string,
@@ -22,6 +25,7 @@ export function scryptKey(
   p: number,
 ) {
   const maxmem = 128 * r * (n + p + 2) + 16 * 1024 * 1024;
+  if (maxmem > MAX_SCRYPT_MEMORY) return Promise.reject(new RangeError(`scrypt would need ${maxmem} bytes`));
   return new Promise<Buffer>((resolve, reject) =>
     scrypt(passwordBytes(password), salt, keyLength, { N: n, r, p, maxmem }, (e, key) =>
       e ? reject(e) : resolve(key),

@@ -1,3 +1,4 @@
+import { addressKey } from '../internal/client-address.ts';
 import type { Clock } from '../internal/clock.ts';
 import { systemClock } from '../internal/clock.ts';
 import type { CounterStore } from '../stores/types.ts';
@@ -41,14 +42,14 @@ export abstract class RateThrottle implements Throttle {
 /** DRF's `AnonRateThrottle`: anonymous requests, per client address. */
 export class AnonRateThrottle extends RateThrottle {
   key(ctx: RequestContext): string | null {
-    return ctx.user ? null : `throttle_anon_${ctx.req.clientAddress}`;
+    return ctx.user ? null : `throttle_anon_${addressKey(ctx.req.clientAddress)}`;
   }
 }
 
 /** DRF's `UserRateThrottle`: per user id, or per address for anonymous requests. */
 export class UserRateThrottle extends RateThrottle {
   key(ctx: RequestContext): string {
-    return `throttle_user_${ctx.user ? ctx.user.id : ctx.req.clientAddress}`;
+    return `throttle_user_${ctx.user ? ctx.user.id : addressKey(ctx.req.clientAddress)}`;
   }
 }
 
@@ -60,6 +61,6 @@ export class ScopedRateThrottle extends RateThrottle {
     this.scope = options.scope;
   }
   key(ctx: RequestContext): string {
-    return `throttle_${this.scope}_${ctx.user ? ctx.user.id : ctx.req.clientAddress}`;
+    return `throttle_${this.scope}_${ctx.user ? ctx.user.id : addressKey(ctx.req.clientAddress)}`;
   }
 }

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createAuthRequest } from '../request.ts';
+import type { User } from '../stores/types.ts';
+import type { RequestContext } from '../types.ts';
+import { IsAuthenticatedOrReadOnly, SAFE_METHODS } from './is-authenticated-or-read-only.ts';
+
+const alice: User = {
+  id: 1,
+  username: 'alice',
+  email: '',
+  password: '',
+  isActive: true,
+  isStaff: false,
+  isSuperuser: false,
+  dateJoined: 0,
+  lastLogin: null,
+  tokensValidAfter: 0,
+};
+
+function context(method: string, user: User | null): RequestContext {
+  const req = createAuthRequest({ method, url: '/articles/', headers: {}, clientAddress: '192.0.2.1' });
+  return { req, user, auth: null, authenticator: null, cookies: [] };
+}
+
+test("DRF's SAFE_METHODS are GET, HEAD and OPTIONS (no TRACE, unlike Django's CSRF list)", () => {
+  assert.deepEqual([...SAFE_METHODS], ['GET', 'HEAD', 'OPTIONS']);
+  assert.ok(Object.isFrozen(SAFE_METHODS));
+});
+
+test('anyone may read', () => {
+  for (const method of ['GET', 'HEAD', 'OPTIONS']) {
+    assert.equal(IsAuthenticatedOrReadOnly.hasPermission(context(method, null)), true, method);
+  }
+});
+
+test('anonymous writes are refused, TRACE included', () => {
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'TRACE']) {
+    assert.equal(IsAuthenticatedOrReadOnly.hasPermission(context(method, null)), false, method);
+  }
+});
+
+test('users may write', () => {
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+    assert.equal(IsAuthenticatedOrReadOnly.hasPermission(context(method, alice)), true, method);
+  }
+});
+
+test('the method is matched exactly as the request normalised it (upper case)', () => {
+  // createAuthRequest upper-cases, so a lower-case "get" from an adapter is still a read.
+  assert.equal(IsAuthenticatedOrReadOnly.hasPermission(context('get', null)), true);
+});
+
+test('every object is granted once the view is', () => {
+  assert.equal(IsAuthenticatedOrReadOnly.hasObjectPermission?.(context('PUT', alice), {}), true);
+});

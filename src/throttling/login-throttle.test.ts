@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFakeClock, type FakeClock } from '../../test/helpers/fake-clock.ts';
+import { Throttled } from '../errors.ts';
+import { createMemoryStores } from '../stores/memory/index.ts';
+import { LoginThrottle } from './login-throttle.ts';
+
+function setup(options: { accountRate?: string; addressRate?: string } = {}): {
+  clock: FakeClock;
+  throttle: LoginThrottle;
+} {
+  const clock = createFakeClock(0);
+  const { counters } = createMemoryStores({ clock });
+  return { clock, throttle: new LoginThrottle({ counters, clock, ...options }) };
+}
+
+/** A fresh address for every call, as an attacker rotating through a botnet. */
+let next = 1;
+function rotatingAddress(): string {
+  next++;
+  return `198.51.${(next >> 8) & 255}.${next & 255}`;
+}
+
+async function throttledWith(promise: Promise<void>): Promise<Throttled> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof Throttled, `expected Throttled, got ${error}`);
+    return error;
+  }
+  assert.fail('the attempt was not throttled');
+}
+
+test('AUTH-04: after 5 failures on an account the next attempt is throttled, whatever the address', async () => {
+  const { throttle } = setup();
+  for (let i = 0; i < 5; i++) {
+    const address = rotatingAddress();
+    await throttle.check('alice', address);
+    await throttle.recordFailure('alice', address);
+  }
+  // The check runs before the password is looked at: the right password gets the same 429.
+  const error = await throttledWith(throttle.check('alice', rotatingAddress()));
+  assert.equal(error.status, 429);
+  assert.deepEqual(error.body, { detail: 'Request was throttled. Expected available in 60 seconds.' });
+  assert.deepEqual(error.headers, { 'retry-after': '60' });
+});
+
+test('AUTH-04: four failures are not yet a lockout', async () => {
+  const { throttle } = setup();
+  for (let i = 0; i < 4; i++) await throttle.recordFailure('alice', rotatingAddress());
+  await throttle.check('alice', rotatingAddress());
+});
+
+test('AUTH-04: another account is unaffected by the lockout of the first', async () => {
+  const { throttle } = setup();
+  const address = rotatingAddress();
+  for (let i = 0; i < 5; i++) await throttle.recordFailure('alice', rotatingAddress());
+  await throttledWith(throttle.check('alice', address));
+  await throttle.check('bob', address);
+});
+
+test('AUTH-04: the account bucket does not fold case (Django usernames are case-sensitive) but does NFKC', async () => {
+  const { throttle } = setup({ accountRate: '1/min' });
+  await throttle.recordFailure('ﬁona', rotatingAddress()); // U+FB01 LATIN SMALL LIGATURE FI
+  await throttledWith(throttle.check('fiona', rotatingAddress()));
+  await throttle.check('Fiona', rotatingAddress());
+});
+
+test('AUTH-04: the lockout ends with its window (fake clock), and the counter starts over', async () => {
+  const { clock, throttle } = setup();
+  for (let i = 0; i < 5; i++) await throttle.recordFailure('alice', rotatingAddress());
+  clock.advance(20_000);
+  const error = await throttledWith(throttle.check('alice', rotatingAddress()));
+  assert.deepEqual(error.headers, { 'retry-after': '40' });
+  clock.advance(40_000);
+  await throttle.check('alice', rotatingAddress());
+  await throttle.recordFailure('alice', rotatingAddress());
+  await throttle.check('alice', rotatingAddress());
+});
+
+test('AUTH-05: one address trying many accounts is throttled after the address limit', async () => {
+  const { throttle } = setup({ addressRate: '20/min' });
+  const address = '203.0.113.9';
+  for (let i = 0; i < 20; i++) {
+    await throttle.check(`user${i}`, address);
+    await throttle.recordFailure(`user${i}`, address);
+  }
+  await throttledWith(throttle.check('user-200', address));
+  await throttle.check('user-200', '203.0.113.10');
+});
+
+test('AUTH-05: ::ffff:192.0.2.1, ::FFFF:c000:201 and 192.0.2.1 share one bucket', async () => {
+  const { throttle } = setup({ addressRate: '3/min' });
+  await throttle.recordFailure('a', '::ffff:192.0.2.1');
+  await throttle.recordFailure('b', '::FFFF:c000:201');
+  await throttle.recordFailure('c', '192.0.2.1');
+  for (const variant of ['192.0.2.1', '::ffff:192.0.2.1', '::FFFF:c000:201', '0:0:0:0:0:ffff:c000:0201']) {
+    await throttledWith(throttle.check('d', variant));
+  }
+  await throttle.check('d', '192.0.2.2');
+});
+
+test('AUTH-05: every address of one /64 shares a bucket; the next /64 does not', async () => {
+  const { throttle } = setup({ addressRate: '3/min' });
+  await throttle.recordFailure('a', '2001:db8:1:2::a');
+  await throttle.recordFailure('b', '2001:db8:1:2:ffff:ffff:ffff:ffff');
+  await throttle.recordFailure('c', '2001:DB8:0001:0002:0:0:0:FFFF');
+  for (const inside of ['2001:db8:1:2::ffff', '2001:db8:1:2::1', '[2001:db8:1:2::b]', '2001:db8:1:2::a%eth0']) {
+    await throttledWith(throttle.check('d', inside));
+  }
+  await throttle.check('d', '2001:db8:1:3::a');
+});
+
+test('only failures count: checks alone never throttle', async () => {
+  const { throttle } = setup({ accountRate: '1/min', addressRate: '1/min' });
+  for (let i = 0; i < 50; i++) await throttle.check('alice', '203.0.113.9');
+});
+
+test('when both buckets are full the longer wait is reported', async () => {
+  const { clock, throttle } = setup({ accountRate: '1/min', addressRate: '1/hour' });
+  await throttle.recordFailure('alice', '203.0.113.9');
+  clock.advance(10_000);
+  const error = await throttledWith(throttle.check('alice', '203.0.113.9'));
+  assert.deepEqual(error.headers, { 'retry-after': '3590' });
+});
+
+test('usernames are never stored in clear in counter keys', async () => {
+  const keys: string[] = [];
+  const clock = createFakeClock(0);
+  const { counters } = createMemoryStores({ clock });
+  const spying = {
+    increment: (key: string, ttl: number) => (keys.push(key), counters.increment(key, ttl)),
+    get: (key: string) => (keys.push(key), counters.get(key)),
+    reset: (key: string) => counters.reset(key),
+  };
+  const throttle = new LoginThrottle({ counters: spying, clock });
+  await throttle.recordFailure('alice@example.com', '192.0.2.1');
+  await throttle.check('alice@example.com', '192.0.2.1');
+  assert.ok(keys.length > 0);
+  for (const key of keys) assert.ok(!key.includes('alice'), key);
+});
