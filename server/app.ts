@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Route } from './route.ts';
 import { browsableAuthRoutes } from './routes/browsable-auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jwtRoutes } from './routes/jwt.ts';
 import { resourceRoutes } from './routes/resources.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { spaRoutes } from './routes/spa.ts';
@@ -19,6 +20,7 @@ export function contractRoutes(gh: Gatehouse): Route[] {
     ...healthRoutes(gh),
     ...sessionRoutes(gh),
     ...tokenRoutes(gh),
+    ...jwtRoutes(gh),
     ...resourceRoutes(gh),
     ...browsableAuthRoutes(gh),
   ];

@@ -28,6 +28,7 @@ export async function openGatehouse(
     sessionAbsoluteTimeout: config.sessionAbsoluteTimeout,
     loginRate: config.loginRate,
     loginAddressRate: config.loginAddressRate,
+    jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
     clock: options.clock,
     hashers: options.hashers,
   });

@@ -22,9 +22,24 @@ import {
 // DRF's exceptions.py: status, default detail and code. The code never reaches the wire.
 test("every ApiError carries DRF's status, default detail and code", () => {
   const cases: [ApiError, number, unknown, string][] = [
-    [new AuthenticationFailed(), 401, { detail: 'Incorrect authentication credentials.' }, 'authentication_failed'],
-    [new NotAuthenticated(), 401, { detail: 'Authentication credentials were not provided.' }, 'not_authenticated'],
-    [new PermissionDenied(), 403, { detail: 'You do not have permission to perform this action.' }, 'permission_denied'],
+    [
+      new AuthenticationFailed(),
+      401,
+      { detail: 'Incorrect authentication credentials.' },
+      'authentication_failed',
+    ],
+    [
+      new NotAuthenticated(),
+      401,
+      { detail: 'Authentication credentials were not provided.' },
+      'not_authenticated',
+    ],
+    [
+      new PermissionDenied(),
+      403,
+      { detail: 'You do not have permission to perform this action.' },
+      'permission_denied',
+    ],
     [new NotFound(), 404, { detail: 'Not found.' }, 'not_found'],
     [new NotAcceptable(), 406, { detail: 'Could not satisfy the request Accept header.' }, 'not_acceptable'],
     [new PayloadTooLarge(), 413, { detail: 'Request body too large.' }, 'payload_too_large'],
@@ -61,8 +76,14 @@ test('authentication classes give their own detail with the authentication_faile
 });
 
 test('a dict detail is the body itself, as simplejwt sends {"detail","code"}', () => {
-  const error = new AuthenticationFailed({ detail: 'Given token not valid for any token type', code: 'token_not_valid' });
-  assert.deepEqual(error.body, { detail: 'Given token not valid for any token type', code: 'token_not_valid' });
+  const error = new AuthenticationFailed({
+    detail: 'Given token not valid for any token type',
+    code: 'token_not_valid',
+  });
+  assert.deepEqual(error.body, {
+    detail: 'Given token not valid for any token type',
+    code: 'token_not_valid',
+  });
   assert.equal(error.detail, 'Given token not valid for any token type');
 });
 
@@ -101,10 +122,16 @@ test('ParseError carries the JSON parser message', () => {
 });
 
 test('ValidationError bodies are the field dict or the list itself', () => {
-  const fields = new ValidationError({ username: ['This field is required.'], password: ['This field may not be blank.'] });
+  const fields = new ValidationError({
+    username: ['This field is required.'],
+    password: ['This field may not be blank.'],
+  });
   assert.equal(fields.status, 400);
   assert.equal(fields.code, 'invalid');
-  assert.deepEqual(fields.body, { username: ['This field is required.'], password: ['This field may not be blank.'] });
+  assert.deepEqual(fields.body, {
+    username: ['This field is required.'],
+    password: ['This field may not be blank.'],
+  });
   assert.equal(fields.detail, undefined);
   assert.deepEqual(Object.keys(fields.body), ['username', 'password'], 'field order is declaration order');
 
@@ -133,7 +160,9 @@ test('Throttled rounds a fractional wait up, as DRF does with math.ceil', () => 
   assert.equal(quarter.wait, 1);
 
   const almostAMinute = new Throttled(59.2);
-  assert.deepEqual(almostAMinute.body, { detail: 'Request was throttled. Expected available in 60 seconds.' });
+  assert.deepEqual(almostAMinute.body, {
+    detail: 'Request was throttled. Expected available in 60 seconds.',
+  });
   assert.deepEqual(almostAMinute.headers, { 'retry-after': '60' });
 });
 

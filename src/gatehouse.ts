@@ -1,11 +1,15 @@
 import { Accounts } from './accounts.ts';
 import { SessionAuthentication } from './authentication/session.ts';
+import { JWTAuthentication } from './authentication/jwt.ts';
 import { TokenAuthentication } from './authentication/token.ts';
 import { CsrfProtection, csrfCookie } from './csrf/check.ts';
 import type { SetCookie } from './http/cookie.ts';
 import { type Clock, systemClock } from './internal/clock.ts';
 import { sha256Hex } from './internal/hash.ts';
 import { cryptoRandom, type Random } from './internal/random.ts';
+import { JwtCodec } from './jwt/codec.ts';
+import { JwtService } from './jwt/jwt-service.ts';
+import { JwtKeys } from './jwt/keys.ts';
 import { PasswordHashers } from './passwords/password-hashers.ts';
 import { verifyCredentials } from './passwords/verify-credentials.ts';
 import { AllowAny } from './permissions/allow-any.ts';
@@ -16,7 +20,7 @@ import { SessionService } from './sessions/session-service.ts';
 import type { RevocationBus, SessionRecord, Stores, User } from './stores/types.ts';
 import { LoginThrottle } from './throttling/login-throttle.ts';
 import { TokenService } from './tokens/token-service.ts';
-import type { Authenticator, RequestContext } from './types.ts';
+import type { RequestContext } from './types.ts';
 import { createView, type View, type ViewDefinition } from './view.ts';
 
 export interface GatehouseSettings {
@@ -36,6 +40,8 @@ export interface GatehouseSettings {
   loginRate?: string;
   loginAddressRate?: string;
   hashers?: PasswordHashers;
+  /** JWT: HS256 over `secretKey` unless `keys` say otherwise; lifetimes in seconds (300 and 86400). */
+  jwt?: { keys?: JwtKeys; accessLifetime?: number; refreshLifetime?: number };
   bus?: RevocationBus | null;
   clock?: Clock;
   random?: Random;
@@ -57,10 +63,13 @@ export class Gatehouse {
   readonly csrf: CsrfProtection;
   readonly sessions: SessionService;
   readonly tokens: TokenService;
+  readonly jwt: JwtService;
+  /** The JWT keys; `jwtKeys.jwks()` is the public key set (empty for HMAC). */
+  readonly jwtKeys: JwtKeys;
   readonly revocations: Revocations;
   readonly accounts: Accounts;
   readonly loginThrottle: LoginThrottle;
-  readonly authenticators: { session: SessionAuthentication; token: TokenAuthentication };
+  readonly authenticators: { session: SessionAuthentication; token: TokenAuthentication; jwt: JWTAuthentication };
   readonly defaults: Policy;
   readonly secureCookies: boolean;
 
@@ -88,6 +97,15 @@ export class Gatehouse {
       random,
     });
     this.tokens = new TokenService({ store: stores.tokens, users: stores.users, clock, random });
+    this.jwtKeys = settings.jwt?.keys ?? new JwtKeys({ algorithm: 'HS256', secret: settings.secretKey });
+    const codec = new JwtCodec({
+      keys: this.jwtKeys,
+      accessLifetimeSeconds: settings.jwt?.accessLifetime,
+      refreshLifetimeSeconds: settings.jwt?.refreshLifetime,
+      clock,
+      random,
+    });
+    this.jwt = new JwtService({ codec, users: stores.users, refreshTokens: stores.refreshTokens, clock, random });
     this.revocations = new Revocations({ stores, bus: settings.bus, clock });
     this.accounts = new Accounts({ users: stores.users, hashers: this.hashers, revocations: this.revocations, clock });
     this.loginThrottle = new LoginThrottle({
@@ -99,18 +117,14 @@ export class Gatehouse {
     this.authenticators = {
       session: new SessionAuthentication(this.sessions),
       token: new TokenAuthentication(this.tokens),
+      jwt: new JWTAuthentication(this.jwt, stores.users),
     };
     this.defaults = {
-      authenticators: [this.authenticators.session, this.authenticators.token],
+      authenticators: [this.authenticators.session, this.authenticators.token, this.authenticators.jwt],
       permissions: [AllowAny],
       throttles: [],
       csrf: this.csrf,
     };
-  }
-
-  /** Adds an authenticator to the default list (the JWT one, once configured). */
-  addDefaultAuthenticator(authenticator: Authenticator): void {
-    (this.defaults.authenticators as Authenticator[]).push(authenticator);
   }
 
   /** Runs the pipeline with the defaults overridden by `policy`; resolves to the request context or throws ApiError. */

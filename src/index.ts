@@ -43,3 +43,6 @@ export { createMemoryStores } from './stores/memory/index.ts';
 export { createSqliteStores, openSqliteDatabase, migrate, type Migration } from './stores/sqlite/index.ts';
 export { type Clock, systemClock } from './internal/clock.ts';
 export { type Random, cryptoRandom } from './internal/random.ts';
+export { JWTAuthentication } from './authentication/jwt.ts';
+export { JwtService, RefreshRefused, type TokenPair } from './jwt/jwt-service.ts';
+export { JwtCodec, JwtKeys, CachedVerifier, TokenError, type JwtClaims, type JwtAlgorithm } from './jwt/index.ts';

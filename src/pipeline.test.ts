@@ -62,12 +62,16 @@ function fakeAuthenticator(options: {
 }
 
 // The challenges of DRF's classes (DRF-BEHAVIOR §2.1).
-const basic = (outcome?: User | null | Error) => fakeAuthenticator({ name: 'basic', challenge: 'Basic realm="api"', outcome });
-const token = (outcome?: User | null | Error) => fakeAuthenticator({ name: 'token', challenge: 'Token', outcome });
-const jwt = (outcome?: User | null | Error) => fakeAuthenticator({ name: 'jwt', challenge: 'Bearer realm="api"', outcome });
+const basic = (outcome?: User | null | Error) =>
+  fakeAuthenticator({ name: 'basic', challenge: 'Basic realm="api"', outcome });
+const token = (outcome?: User | null | Error) =>
+  fakeAuthenticator({ name: 'token', challenge: 'Token', outcome });
+const jwt = (outcome?: User | null | Error) =>
+  fakeAuthenticator({ name: 'jwt', challenge: 'Bearer realm="api"', outcome });
 const session = (outcome?: User | null | Error) =>
   fakeAuthenticator({ name: 'session', challenge: null, outcome, enforcesCsrf: true });
-const remoteUser = (outcome?: User | null | Error) => fakeAuthenticator({ name: 'remote', challenge: null, outcome });
+const remoteUser = (outcome?: User | null | Error) =>
+  fakeAuthenticator({ name: 'remote', challenge: null, outcome });
 
 interface RecordingCsrf extends CsrfCheck {
   calls: { method: string; formToken: string | undefined }[];
@@ -118,29 +122,53 @@ const NO_PERMISSION = '{"detail":"You do not have permission to perform this act
 // ── the 401/403 matrix (DRF-BEHAVIOR §2.1, verified against DRF) ─────────────
 
 test('PERM-02: anonymous on IsAuthenticated with [Basic] → 401 with WWW-Authenticate: Basic realm="api"', async () => {
-  const result = await refusal(makeRequest(), policy({ authenticators: [basic()], permissions: [IsAuthenticated] }));
-  assert.deepEqual(result, { status: 401, headers: { 'www-authenticate': 'Basic realm="api"' }, body: NOT_PROVIDED });
+  const result = await refusal(
+    makeRequest(),
+    policy({ authenticators: [basic()], permissions: [IsAuthenticated] }),
+  );
+  assert.deepEqual(result, {
+    status: 401,
+    headers: { 'www-authenticate': 'Basic realm="api"' },
+    body: NOT_PROVIDED,
+  });
 });
 
 test('PERM-02: anonymous with [Token] → 401 with WWW-Authenticate: Token', async () => {
-  const result = await refusal(makeRequest(), policy({ authenticators: [token()], permissions: [IsAuthenticated] }));
+  const result = await refusal(
+    makeRequest(),
+    policy({ authenticators: [token()], permissions: [IsAuthenticated] }),
+  );
   assert.deepEqual(result, { status: 401, headers: { 'www-authenticate': 'Token' }, body: NOT_PROVIDED });
 });
 
 test('PERM-02: anonymous with [JWT] → 401 with WWW-Authenticate: Bearer realm="api"', async () => {
-  const result = await refusal(makeRequest(), policy({ authenticators: [jwt()], permissions: [IsAuthenticated] }));
-  assert.deepEqual(result, { status: 401, headers: { 'www-authenticate': 'Bearer realm="api"' }, body: NOT_PROVIDED });
+  const result = await refusal(
+    makeRequest(),
+    policy({ authenticators: [jwt()], permissions: [IsAuthenticated] }),
+  );
+  assert.deepEqual(result, {
+    status: 401,
+    headers: { 'www-authenticate': 'Bearer realm="api"' },
+    body: NOT_PROVIDED,
+  });
 });
 
 test('PERM-02: anonymous with a challenge-less first authenticator → 403, same body, no WWW-Authenticate', async () => {
   for (const authenticators of [[session()], [remoteUser()], [session(), basic()], [session(), token()]]) {
     const result = await refusal(makeRequest(), policy({ authenticators, permissions: [IsAuthenticated] }));
-    assert.deepEqual(result, { status: 403, headers: {}, body: NOT_PROVIDED }, authenticators.map((a) => a.name).join());
+    assert.deepEqual(
+      result,
+      { status: 403, headers: {}, body: NOT_PROVIDED },
+      authenticators.map((a) => a.name).join(),
+    );
   }
 });
 
 test('PERM-02: only the FIRST authenticator decides the challenge: [Token, Session] → 401 Token', async () => {
-  const result = await refusal(makeRequest(), policy({ authenticators: [token(), session()], permissions: [IsAuthenticated] }));
+  const result = await refusal(
+    makeRequest(),
+    policy({ authenticators: [token(), session()], permissions: [IsAuthenticated] }),
+  );
   assert.deepEqual(result, { status: 401, headers: { 'www-authenticate': 'Token' }, body: NOT_PROVIDED });
 });
 
@@ -166,12 +194,19 @@ test('PERM-02: an authenticated user without permission → 403 with no WWW-Auth
 test('PERM-02: an invalid token → 401, not 403', async () => {
   const result = await refusal(
     makeRequest(),
-    policy({ authenticators: [token(new AuthenticationFailed('Invalid token.'))], permissions: [IsAuthenticated] }),
+    policy({
+      authenticators: [token(new AuthenticationFailed('Invalid token.'))],
+      permissions: [IsAuthenticated],
+    }),
   );
-  assert.deepEqual(result, { status: 401, headers: { 'www-authenticate': 'Token' }, body: '{"detail":"Invalid token."}' });
+  assert.deepEqual(result, {
+    status: 401,
+    headers: { 'www-authenticate': 'Token' },
+    body: '{"detail":"Invalid token."}',
+  });
 });
 
-test('PERM-02: a failing second authenticator keeps its detail and takes the first one\'s challenge: [Token, Basic]', async () => {
+test("PERM-02: a failing second authenticator keeps its detail and takes the first one's challenge: [Token, Basic]", async () => {
   const result = await refusal(
     makeRequest(),
     policy({
@@ -197,15 +232,16 @@ test('PERM-02: the same failure behind a challenge-less first authenticator is 4
   assert.deepEqual(result, { status: 403, headers: {}, body: '{"detail":"Invalid username/password."}' });
 });
 
-test(
-  "an empty challenge counts as none (DRF's `if auth_header:`), so the answer is 403",
-  { todo: 'challenge() tests `header !== null`; an authenticateHeader returning "" yields 401 with an empty WWW-Authenticate' },
-  async () => {
-    const empty = fakeAuthenticator({ name: 'empty', challenge: '' });
-    const result = await refusal(makeRequest(), policy({ authenticators: [empty], permissions: [IsAuthenticated] }));
-    assert.deepEqual(result, { status: 403, headers: {}, body: NOT_PROVIDED });
-  },
-);
+test("an empty challenge counts as none (DRF's `if auth_header:`), so the answer is 403", {
+  todo: 'challenge() tests `header !== null`; an authenticateHeader returning "" yields 401 with an empty WWW-Authenticate',
+}, async () => {
+  const empty = fakeAuthenticator({ name: 'empty', challenge: '' });
+  const result = await refusal(
+    makeRequest(),
+    policy({ authenticators: [empty], permissions: [IsAuthenticated] }),
+  );
+  assert.deepEqual(result, { status: 403, headers: {}, body: NOT_PROVIDED });
+});
 
 test('anonymous with authenticators gets "not provided", not the permission\'s own message', async () => {
   const picky: Permission = { message: 'Authors only.', hasPermission: (ctx) => ctx.user !== null };
@@ -220,7 +256,10 @@ test('the first authenticator that answers wins and later ones are not asked', a
   const first = token(null);
   const second = session(alice);
   const third = basic(makeUser({ id: 2, username: 'bob' }));
-  const ctx = await runPipeline(makeRequest(), policy({ authenticators: [first, second, third], permissions: [IsAuthenticated] }));
+  const ctx = await runPipeline(
+    makeRequest(),
+    policy({ authenticators: [first, second, third], permissions: [IsAuthenticated] }),
+  );
   assert.equal(ctx.user, alice);
   assert.equal(ctx.auth, 'session-credential');
   assert.equal(ctx.authenticator, second);
@@ -228,7 +267,10 @@ test('the first authenticator that answers wins and later ones are not asked', a
 });
 
 test('nobody authenticated on AllowAny: the request goes through as anonymous', async () => {
-  const ctx = await runPipeline(makeRequest(), policy({ authenticators: [token(), session()], permissions: [AllowAny] }));
+  const ctx = await runPipeline(
+    makeRequest(),
+    policy({ authenticators: [token(), session()], permissions: [AllowAny] }),
+  );
   assert.equal(ctx.user, null);
   assert.equal(ctx.auth, null);
   assert.equal(ctx.authenticator, null);
@@ -237,7 +279,10 @@ test('nobody authenticated on AllowAny: the request goes through as anonymous', 
 test('an authenticator that throws stops the chain even on AllowAny (IncorrectCredentialsTests)', async () => {
   const failing = remoteUser(new AuthenticationFailed('Bad credentials'));
   const later = token(makeUser());
-  const result = await refusal(makeRequest(), policy({ authenticators: [failing, later], permissions: [AllowAny] }));
+  const result = await refusal(
+    makeRequest(),
+    policy({ authenticators: [failing, later], permissions: [AllowAny] }),
+  );
   assert.deepEqual(result, { status: 403, headers: {}, body: '{"detail":"Bad credentials"}' });
   assert.equal(later.calls, 0);
 });
@@ -254,7 +299,8 @@ test('a non-authentication error from an authenticator (a store outage) is not r
   const broken = token(new Error('ECONNRESET'));
   await assert.rejects(
     runPipeline(makeRequest(), policy({ authenticators: [broken], permissions: [AllowAny] })),
-    (error: unknown) => error instanceof Error && !(error instanceof ApiError) && error.message === 'ECONNRESET',
+    (error: unknown) =>
+      error instanceof Error && !(error instanceof ApiError) && error.message === 'ECONNRESET',
   );
 });
 
@@ -263,7 +309,10 @@ test('a non-authentication error from an authenticator (a store outage) is not r
 test('the first refusing permission decides, with its message', async () => {
   const seen: string[] = [];
   const first: Permission = { hasPermission: () => (seen.push('first'), true) };
-  const second: Permission = { message: 'Only authors may edit.', hasPermission: () => (seen.push('second'), false) };
+  const second: Permission = {
+    message: 'Only authors may edit.',
+    hasPermission: () => (seen.push('second'), false),
+  };
   const third: Permission = { message: 'never asked', hasPermission: () => (seen.push('third'), false) };
   const result = await refusal(
     makeRequest('PUT'),
@@ -293,10 +342,14 @@ test('IsAuthenticated & X for an anonymous user is a normal "not authenticated" 
     makeRequest(),
     policy({ authenticators: [basic()], permissions: [and(IsAuthenticated, IsAdminUser)] }),
   );
-  assert.deepEqual(result, { status: 401, headers: { 'www-authenticate': 'Basic realm="api"' }, body: NOT_PROVIDED });
+  assert.deepEqual(result, {
+    status: 401,
+    headers: { 'www-authenticate': 'Basic realm="api"' },
+    body: NOT_PROVIDED,
+  });
 });
 
-test('object permissions: the failing permission\'s message is the 403 detail', async () => {
+test("object permissions: the failing permission's message is the 403 detail", async () => {
   const isAuthor: Permission = {
     message: 'You are not the author.',
     hasPermission: () => true,
@@ -330,7 +383,10 @@ test('object permissions: a permission without hasObjectPermission grants the ob
 test('CSRF is checked for an unsafe request that a session authenticated', async () => {
   for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
     const csrf = recordingCsrf();
-    await runPipeline(makeRequest(method), policy({ authenticators: [session(makeUser())], permissions: [AllowAny], csrf }));
+    await runPipeline(
+      makeRequest(method),
+      policy({ authenticators: [session(makeUser())], permissions: [AllowAny], csrf }),
+    );
     assert.equal(csrf.calls.length, 1, method);
   }
 });
@@ -338,7 +394,10 @@ test('CSRF is checked for an unsafe request that a session authenticated', async
 test('CSRF is not checked for GET, HEAD, OPTIONS or TRACE', async () => {
   for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) {
     const csrf = recordingCsrf('should not run');
-    await runPipeline(makeRequest(method), policy({ authenticators: [session(makeUser())], permissions: [AllowAny], csrf }));
+    await runPipeline(
+      makeRequest(method),
+      policy({ authenticators: [session(makeUser())], permissions: [AllowAny], csrf }),
+    );
     assert.equal(csrf.calls.length, 0, method);
   }
 });
@@ -354,7 +413,10 @@ test('CSRF is not checked for a token-authenticated POST (only enforcesCsrf auth
 
 test('CSRF is not checked for an anonymous POST on an ordinary view', async () => {
   const csrf = recordingCsrf('should not run');
-  await runPipeline(makeRequest('POST'), policy({ authenticators: [session(null)], permissions: [AllowAny], csrf }));
+  await runPipeline(
+    makeRequest('POST'),
+    policy({ authenticators: [session(null)], permissions: [AllowAny], csrf }),
+  );
   assert.equal(csrf.calls.length, 0);
 });
 
@@ -364,7 +426,11 @@ test('a CSRF failure is 403 "CSRF Failed: …" and never a challenge, even behin
     makeRequest('POST'),
     policy({ authenticators: [token(), session(makeUser())], permissions: [AllowAny], csrf }),
   );
-  assert.deepEqual(result, { status: 403, headers: {}, body: '{"detail":"CSRF Failed: CSRF token missing."}' });
+  assert.deepEqual(result, {
+    status: 403,
+    headers: {},
+    body: '{"detail":"CSRF Failed: CSRF token missing."}',
+  });
 });
 
 test('a CSRF failure stops the request before permissions and throttles', async () => {
@@ -400,7 +466,11 @@ test('a JSON body has no form token (as Django, request.POST is empty then)', as
 
 test('only POST bodies are read for a form token, as Django only reads request.POST', async () => {
   const csrf = recordingCsrf();
-  const req = makeRequest('PUT', { 'content-type': 'application/x-www-form-urlencoded' }, 'csrfmiddlewaretoken=abc');
+  const req = makeRequest(
+    'PUT',
+    { 'content-type': 'application/x-www-form-urlencoded' },
+    'csrfmiddlewaretoken=abc',
+  );
   await runPipeline(req, policy({ authenticators: [session(makeUser())], permissions: [AllowAny], csrf }));
   assert.deepEqual(csrf.calls, [{ method: 'PUT', formToken: undefined }]);
 });
@@ -412,7 +482,11 @@ test('alwaysCheckCsrf runs before authentication: a failure means no authenticat
     makeRequest('POST'),
     policy({ authenticators: [auth], permissions: [AllowAny], csrf, alwaysCheckCsrf: true }),
   );
-  assert.deepEqual(result, { status: 403, headers: {}, body: '{"detail":"CSRF Failed: CSRF cookie not set."}' });
+  assert.deepEqual(result, {
+    status: 403,
+    headers: {},
+    body: '{"detail":"CSRF Failed: CSRF cookie not set."}',
+  });
   assert.equal(auth.calls, 0);
 });
 
@@ -426,14 +500,22 @@ test('alwaysCheckCsrf checks anonymous unsafe requests too (login CSRF), once', 
   const again = recordingCsrf();
   await runPipeline(
     makeRequest('POST'),
-    policy({ authenticators: [session(makeUser())], permissions: [AllowAny], csrf: again, alwaysCheckCsrf: true }),
+    policy({
+      authenticators: [session(makeUser())],
+      permissions: [AllowAny],
+      csrf: again,
+      alwaysCheckCsrf: true,
+    }),
   );
   assert.equal(again.calls.length, 1, 'not a second time when the session authenticates');
 });
 
 test('alwaysCheckCsrf still skips safe methods', async () => {
   const csrf = recordingCsrf('should not run');
-  await runPipeline(makeRequest('GET'), policy({ authenticators: [], permissions: [AllowAny], csrf, alwaysCheckCsrf: true }));
+  await runPipeline(
+    makeRequest('GET'),
+    policy({ authenticators: [], permissions: [AllowAny], csrf, alwaysCheckCsrf: true }),
+  );
   assert.equal(csrf.calls.length, 0);
 });
 
@@ -465,7 +547,10 @@ test('unknown waits are ignored when another throttle knows its wait', async () 
 });
 
 test('when no refusing throttle knows its wait: 429 "Request was throttled." without Retry-After', async () => {
-  const throttles = [fakeThrottle({ allowed: false, wait: null }), fakeThrottle({ allowed: false, wait: null })];
+  const throttles = [
+    fakeThrottle({ allowed: false, wait: null }),
+    fakeThrottle({ allowed: false, wait: null }),
+  ];
   const result = await refusal(makeRequest(), policy({ permissions: [AllowAny], throttles }));
   assert.deepEqual(result, { status: 429, headers: {}, body: '{"detail":"Request was throttled."}' });
 });
@@ -489,6 +574,9 @@ test('throttles see the authenticated user', async () => {
       return { allowed: true };
     },
   };
-  await runPipeline(makeRequest(), policy({ authenticators: [token(alice)], permissions: [AllowAny], throttles: [throttle] }));
+  await runPipeline(
+    makeRequest(),
+    policy({ authenticators: [token(alice)], permissions: [AllowAny], throttles: [throttle] }),
+  );
   assert.equal(seen, alice);
 });

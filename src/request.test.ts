@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { cookie, createAuthRequest, header, headerValues, host, mediaType, parseCookies } from './request.ts';
 
 function withCookie(value: string | string[]) {
-  return createAuthRequest({ method: 'GET', url: '/', headers: { cookie: value }, clientAddress: '192.0.2.1' });
+  return createAuthRequest({
+    method: 'GET',
+    url: '/',
+    headers: { cookie: value },
+    clientAddress: '192.0.2.1',
+  });
 }
 
 test('the method is upper-cased and the path split from the query', () => {
@@ -54,21 +59,32 @@ test('mediaType drops parameters and lower-cases', () => {
     clientAddress: '192.0.2.1',
   });
   assert.equal(mediaType(req), 'application/json');
-  assert.equal(mediaType(createAuthRequest({ method: 'POST', url: '/', headers: {}, clientAddress: '' })), '');
+  assert.equal(
+    mediaType(createAuthRequest({ method: 'POST', url: '/', headers: {}, clientAddress: '' })),
+    '',
+  );
 });
 
 test('host() is the Host header as sent, port included', () => {
-  const req = createAuthRequest({ method: 'GET', url: '/', headers: { host: 'api.example.com:8443' }, clientAddress: '' });
+  const req = createAuthRequest({
+    method: 'GET',
+    url: '/',
+    headers: { host: 'api.example.com:8443' },
+    clientAddress: '',
+  });
   assert.equal(host(req), 'api.example.com:8443');
 });
 
 test('cookies split on ";" and trim spaces', () => {
   const jar = parseCookies('csrftoken=abc; sessionid=def;theme=dark');
-  assert.deepEqual([...jar], [
-    ['csrftoken', ['abc']],
-    ['sessionid', ['def']],
-    ['theme', ['dark']],
-  ]);
+  assert.deepEqual(
+    [...jar],
+    [
+      ['csrftoken', ['abc']],
+      ['sessionid', ['def']],
+      ['theme', ['dark']],
+    ],
+  );
 });
 
 test('CK-05: a cookie sent twice is ambiguous and cookie() gives undefined', () => {

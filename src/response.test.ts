@@ -62,7 +62,9 @@ test('validation errors render the field dict, in declaration order', () => {
 });
 
 test('a store outage is a 503, never an authentication decision', () => {
-  const outage = new StoreUnavailableError('SQLITE_BUSY: database is locked at /var/lib/gatehouse/db.sqlite3');
+  const outage = new StoreUnavailableError(
+    'SQLITE_BUSY: database is locked at /var/lib/gatehouse/db.sqlite3',
+  );
   assert.deepEqual(wire(outage), {
     status: 503,
     headers: {},
@@ -72,7 +74,9 @@ test('a store outage is a 503, never an authentication decision', () => {
 });
 
 test('an unknown error is a bare 500 that reveals nothing of the error', () => {
-  const bug = new TypeError("Cannot read properties of undefined (reading 'password') at /srv/app/src/x.ts:12");
+  const bug = new TypeError(
+    "Cannot read properties of undefined (reading 'password') at /srv/app/src/x.ts:12",
+  );
   const { status, headers, body } = wire(bug);
   assert.equal(status, 500);
   assert.deepEqual(headers, {});
@@ -97,27 +101,40 @@ test('toResponse copies the headers, so responses never share one mutable object
 test('JSON is compact, keeps insertion order and emits non-ASCII as raw UTF-8', () => {
   assert.equal(renderJson({ user: 'walterwhité', auth: null }), '{"user":"walterwhité","auth":null}');
   assert.equal(renderJson({ refresh: 'r', access: 'a' }), '{"refresh":"r","access":"a"}');
-  assert.equal(renderJson({ detail: 'x', code: 'y', messages: [] }), '{"detail":"x","code":"y","messages":[]}');
+  assert.equal(
+    renderJson({ detail: 'x', code: 'y', messages: [] }),
+    '{"detail":"x","code":"y","messages":[]}',
+  );
 });
 
-test(
-  "JSON escapes U+2028 and U+2029 as DRF's JSONRenderer does (a strict JavaScript subset)",
-  { todo: 'renderJson is JSON.stringify, which leaves U+2028/U+2029 raw; DRF escapes both' },
-  () => {
-    assert.equal(renderJson({ text: 'a\u2028b\u2029c' }), '{"text":"a\\u2028b\\u2029c"}');
-  },
-);
+test("JSON escapes U+2028 and U+2029 as DRF's JSONRenderer does (a strict JavaScript subset)", {
+  todo: 'renderJson is JSON.stringify, which leaves U+2028/U+2029 raw; DRF escapes both',
+}, () => {
+  assert.equal(renderJson({ text: 'a\u2028b\u2029c' }), '{"text":"a\\u2028b\\u2029c"}');
+});
 
 test('a 204 has neither body nor Content-Type', () => {
-  assert.deepEqual(responseBody(jsonResponse(204, { ignored: true })), { body: undefined, contentType: undefined });
+  assert.deepEqual(responseBody(jsonResponse(204, { ignored: true })), {
+    body: undefined,
+    contentType: undefined,
+  });
   assert.deepEqual(responseBody(jsonResponse(204)), { body: undefined, contentType: undefined });
 });
 
 test('a ready text body wins over data and keeps its own Content-Type', () => {
-  const res = { ...jsonResponse(200, { a: 1 }), text: '<p>hi</p>', headers: { 'content-type': 'text/html; charset=utf-8' } };
+  const res = {
+    ...jsonResponse(200, { a: 1 }),
+    text: '<p>hi</p>',
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+  };
   assert.deepEqual(responseBody(res), { body: '<p>hi</p>', contentType: 'text/html; charset=utf-8' });
 });
 
 test('jsonResponse starts with no cookies', () => {
-  assert.deepEqual(jsonResponse(200, { ok: true }), { status: 200, headers: {}, cookies: [], data: { ok: true } });
+  assert.deepEqual(jsonResponse(200, { ok: true }), {
+    status: 200,
+    headers: {},
+    cookies: [],
+    data: { ok: true },
+  });
 });

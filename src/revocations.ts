@@ -27,9 +27,10 @@ export class Revocations {
    * before" so access JWTs issued until now die too.
    */
   async endUserCredentials(userId: number, options: { tokens: boolean; keepSessionKeyHash?: string }): Promise<void> {
-    // The next whole second: JWT `iat` has one-second precision, and tokens
-    // minted from now on are stamped no earlier than this (see JwtService).
-    const notBefore = Math.floor(this.#clock.now() / 1000) * 1000 + 1000;
+    // Millisecond precision: access tokens carry their issue time in their
+    // time-ordered jti (see jwt/time-ordered-jti.ts), so a token minted in this
+    // very millisecond, before or after, is refused — never one minted later.
+    const notBefore = this.#clock.now() + 1;
     await this.#stores.users.update(userId, { tokensValidAfter: notBefore });
     const sessions = await this.#stores.sessions.deleteByUser(userId, options.keepSessionKeyHash);
     const tokens = options.tokens ? await this.#stores.tokens.deleteByUser(userId) : [];

@@ -34,7 +34,11 @@ function makeRequest(method: string, headers: Record<string, string> = {}, body?
 }
 
 function authenticator(challenge: string | null, user: User | null = null): Authenticator {
-  return { name: 'fake', authenticate: async () => (user ? { user, auth: null } : null), authenticateHeader: () => challenge };
+  return {
+    name: 'fake',
+    authenticate: async () => (user ? { user, auth: null } : null),
+    authenticateHeader: () => challenge,
+  };
 }
 
 const defaults: Policy = { authenticators: [], permissions: [AllowAny], throttles: [] };
@@ -44,7 +48,7 @@ function wire(res: ApiResponse) {
   return { status: res.status, allow: res.headers.allow, body: responseBody(res).body };
 }
 
-test('405 names the method and lists Allow in Django\'s order', async () => {
+test("405 names the method and lists Allow in Django's order", async () => {
   const view = createView({ name: 'Things', handlers: { DELETE: ok, GET: ok, POST: ok } }, defaults);
   const res = await view.handle(makeRequest('PATCH'));
   assert.deepEqual(wire(res), {
@@ -55,7 +59,10 @@ test('405 names the method and lists Allow in Django\'s order', async () => {
 });
 
 test('a view with every handler allows GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS', () => {
-  const view = createView({ name: 'All', handlers: { PATCH: ok, PUT: ok, DELETE: ok, POST: ok, GET: ok } }, defaults);
+  const view = createView(
+    { name: 'All', handlers: { PATCH: ok, PUT: ok, DELETE: ok, POST: ok, GET: ok } },
+    defaults,
+  );
   assert.deepEqual(view.allow, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 });
 
@@ -66,7 +73,12 @@ test('HEAD is allowed only where GET is; OPTIONS always', () => {
 
 test('anonymous PATCH on an IsAuthenticated view is 401, not 405: 405 comes after authentication and permissions', async () => {
   const view = createView(
-    { name: 'Things', authenticators: [authenticator('Token')], permissions: [IsAuthenticated], handlers: { GET: ok } },
+    {
+      name: 'Things',
+      authenticators: [authenticator('Token')],
+      permissions: [IsAuthenticated],
+      handlers: { GET: ok },
+    },
     defaults,
   );
   const res = await view.handle(makeRequest('PATCH'));
@@ -77,7 +89,12 @@ test('anonymous PATCH on an IsAuthenticated view is 401, not 405: 405 comes afte
 
 test('anonymous PATCH behind a session-first view is 403, not 405', async () => {
   const view = createView(
-    { name: 'Things', authenticators: [authenticator(null)], permissions: [IsAuthenticated], handlers: { GET: ok } },
+    {
+      name: 'Things',
+      authenticators: [authenticator(null)],
+      permissions: [IsAuthenticated],
+      handlers: { GET: ok },
+    },
     defaults,
   );
   const res = await view.handle(makeRequest('PATCH'));
@@ -101,12 +118,21 @@ test('an authenticated PATCH on a view without PATCH is 405', async () => {
 test('an unknown method is 405 too', async () => {
   const view = createView({ name: 'Things', handlers: { GET: ok } }, defaults);
   const res = await view.handle(makeRequest('BREW'));
-  assert.deepEqual(wire(res), { status: 405, allow: 'GET, HEAD, OPTIONS', body: '{"detail":"Method \\"BREW\\" not allowed."}' });
+  assert.deepEqual(wire(res), {
+    status: 405,
+    allow: 'GET, HEAD, OPTIONS',
+    body: '{"detail":"Method \\"BREW\\" not allowed."}',
+  });
 });
 
 test('every response carries Allow, successes and errors alike, as DRF', async () => {
   const view = createView(
-    { name: 'Things', authenticators: [authenticator('Token')], permissions: [IsAuthenticated], handlers: { GET: ok } },
+    {
+      name: 'Things',
+      authenticators: [authenticator('Token')],
+      permissions: [IsAuthenticated],
+      handlers: { GET: ok },
+    },
     defaults,
   );
   assert.equal((await view.handle(makeRequest('GET'))).headers.allow, 'GET, HEAD, OPTIONS');
@@ -170,7 +196,11 @@ test('HEAD runs the GET handler', async () => {
 test('HEAD on a view without GET is 405', async () => {
   const view = createView({ name: 'Login', handlers: { POST: ok } }, defaults);
   const res = await view.handle(makeRequest('HEAD'));
-  assert.deepEqual(wire(res), { status: 405, allow: 'POST, OPTIONS', body: '{"detail":"Method \\"HEAD\\" not allowed."}' });
+  assert.deepEqual(wire(res), {
+    status: 405,
+    allow: 'POST, OPTIONS',
+    body: '{"detail":"Method \\"HEAD\\" not allowed."}',
+  });
 });
 
 test('the body is parsed lazily: a handler that never reads it never sees a 415', async () => {
@@ -179,8 +209,11 @@ test('the body is parsed lazily: a handler that never reads it never sees a 415'
   assert.equal(res.status, 200);
 });
 
-test('reading an unsupported body gives DRF\'s 415', async () => {
-  const view = createView({ name: 'Things', handlers: { POST: (ctx) => jsonResponse(200, ctx.data()) } }, defaults);
+test("reading an unsupported body gives DRF's 415", async () => {
+  const view = createView(
+    { name: 'Things', handlers: { POST: (ctx) => jsonResponse(200, ctx.data()) } },
+    defaults,
+  );
   const res = await view.handle(makeRequest('POST', { 'content-type': 'text/plain' }, 'hello'));
   assert.deepEqual(wire(res), {
     status: 415,
@@ -189,7 +222,7 @@ test('reading an unsupported body gives DRF\'s 415', async () => {
   });
 });
 
-test('data() parses once and respects the view\'s parsers', async () => {
+test("data() parses once and respects the view's parsers", async () => {
   let parsedTwice = false;
   const view = createView(
     {
@@ -207,12 +240,17 @@ test('data() parses once and respects the view\'s parsers', async () => {
   const json = await view.handle(makeRequest('POST', { 'content-type': 'application/json' }, '{"a":[1]}'));
   assert.equal(responseBody(json).body, '{"a":[1]}');
   assert.ok(parsedTwice);
-  const form = await view.handle(makeRequest('POST', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1'));
+  const form = await view.handle(
+    makeRequest('POST', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1'),
+  );
   assert.equal(form.status, 415);
 });
 
 test('bad JSON read by a handler is 400 with the "JSON parse error - " prefix', async () => {
-  const view = createView({ name: 'Things', handlers: { POST: (ctx) => jsonResponse(200, ctx.data()) } }, defaults);
+  const view = createView(
+    { name: 'Things', handlers: { POST: (ctx) => jsonResponse(200, ctx.data()) } },
+    defaults,
+  );
   const res = await view.handle(makeRequest('POST', { 'content-type': 'application/json' }, '{'));
   assert.equal(res.status, 400);
   assert.match(responseBody(res).body ?? '', /^\{"detail":"JSON parse error - /);
@@ -231,7 +269,11 @@ test('a handler that throws a programming error gives a bare 500', async () => {
     defaults,
   );
   const res = await view.handle(makeRequest('GET'));
-  assert.deepEqual(wire(res), { status: 500, allow: 'GET, HEAD, OPTIONS', body: '{"detail":"A server error occurred."}' });
+  assert.deepEqual(wire(res), {
+    status: 500,
+    allow: 'GET, HEAD, OPTIONS',
+    body: '{"detail":"A server error occurred."}',
+  });
 });
 
 test("ctx.checkObject applies the 401/403 rule with the failing permission's message", async () => {
@@ -247,7 +289,12 @@ test("ctx.checkObject applies the 401/403 rule with the failing permission's mes
     },
   };
   const signedIn = createView(
-    { name: 'Article', authenticators: [authenticator('Token', makeUser())], permissions: [isAuthor], handlers },
+    {
+      name: 'Article',
+      authenticators: [authenticator('Token', makeUser())],
+      permissions: [isAuthor],
+      handlers,
+    },
     defaults,
   );
   const res = await signedIn.handle(makeRequest('PUT'));
@@ -264,7 +311,10 @@ test("ctx.checkObject applies the 401/403 rule with the failing permission's mes
 });
 
 test('route params reach the handler', async () => {
-  const view = createView({ name: 'Thing', handlers: { GET: (ctx) => jsonResponse(200, ctx.params) } }, defaults);
+  const view = createView(
+    { name: 'Thing', handlers: { GET: (ctx) => jsonResponse(200, ctx.params) } },
+    defaults,
+  );
   assert.deepEqual((await view.handle(makeRequest('GET'), { id: '3' })).data, { id: '3' });
 });
 

@@ -700,7 +700,7 @@ function articlesScreen(): Node[] {
     return item;
   }
 
-  const parts: Node[] = [status];
+  let aside: Node;
   if (state.user) {
     const title = field('Title', 'title', { required: true, maxlength: 200 });
     const body = field('Body', 'body', { multiline: true });
@@ -718,19 +718,30 @@ function articlesScreen(): Node[] {
         await list.reload();
       },
     });
-    parts.push(h('section', { className: 'card' }, h('h2', {}, 'New article'), create.form));
+    aside = h('section', { className: 'card compose' }, h('h2', {}, 'New article'), create.form);
   } else {
-    parts.push(h('p', { className: 'muted' }, h('a', { href: '#/login' }, 'Log in'), ' to write articles.'));
+    aside = h(
+      'p',
+      { className: 'card compose muted' },
+      h('a', { href: '#/login' }, 'Log in'),
+      ' to write articles.',
+    );
   }
-  parts.push(
+  // The form comes first in reading order; on wide screens it sits beside the list.
+  return [
+    status,
     h(
-      'section',
-      { 'aria-label': 'All articles' },
-      h('h2', { className: 'section-title' }, 'All articles'),
-      list.slot,
+      'div',
+      { className: 'articles-layout' },
+      aside,
+      h(
+        'section',
+        { className: 'article-list', 'aria-label': 'All articles' },
+        h('h2', { className: 'visually-hidden' }, 'All articles'),
+        list.slot,
+      ),
     ),
-  );
-  return parts;
+  ];
 }
 
 function sessionsScreen(): Node[] {
@@ -757,7 +768,7 @@ function sessionsScreen(): Node[] {
             'td',
             { className: 'actions' },
             s.current
-              ? h('span', { className: 'muted' }, 'Current')
+              ? ''
               : actionButton(
                   'Revoke',
                   {

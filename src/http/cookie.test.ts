@@ -9,7 +9,13 @@ const NOW = Date.UTC(2025, 0, 1);
 
 test("the csrftoken cookie is byte-identical to Django's", () => {
   const header = serializeCookie(
-    { name: 'csrftoken', value: 'O976A7n2vjLpJe5D5jhbZ0MTpewNGNZ5', maxAge: 31449600, path: '/', sameSite: 'Lax' },
+    {
+      name: 'csrftoken',
+      value: 'O976A7n2vjLpJe5D5jhbZ0MTpewNGNZ5',
+      maxAge: 31449600,
+      path: '/',
+      sameSite: 'Lax',
+    },
     NOW,
   );
   assert.equal(
@@ -57,13 +63,26 @@ test('Domain comes before expires and Secure comes last', () => {
 });
 
 test("deleting a session cookie is Django's delete_cookie line", () => {
-  const header = serializeCookie({ name: 'sessionid', value: '', maxAge: 0, path: '/', sameSite: 'Lax' }, NOW);
-  assert.equal(header, 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax');
+  const header = serializeCookie(
+    { name: 'sessionid', value: '', maxAge: 0, path: '/', sameSite: 'Lax' },
+    NOW,
+  );
+  assert.equal(
+    header,
+    'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax',
+  );
 });
 
 test('deleting with a custom domain and path keeps them, as Django does', () => {
   const header = serializeCookie(
-    { name: 'sessionid', value: 'whatever', maxAge: 0, path: '/example/', domain: '.example.local', sameSite: 'Lax' },
+    {
+      name: 'sessionid',
+      value: 'whatever',
+      maxAge: 0,
+      path: '/example/',
+      domain: '.example.local',
+      sameSite: 'Lax',
+    },
     NOW,
   );
   assert.equal(
@@ -74,7 +93,13 @@ test('deleting with a custom domain and path keeps them, as Django does', () => 
 
 test('a browser-session cookie has neither expires nor Max-Age', () => {
   const header = serializeCookie(
-    { name: 'sessionid', value: 's7mcbcwaev7bd1oge1dq60f7nhbzzaun', path: '/', httpOnly: true, sameSite: 'Lax' },
+    {
+      name: 'sessionid',
+      value: 's7mcbcwaev7bd1oge1dq60f7nhbzzaun',
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+    },
     NOW,
   );
   assert.equal(header, 'sessionid=s7mcbcwaev7bd1oge1dq60f7nhbzzaun; HttpOnly; Path=/; SameSite=Lax');
@@ -105,15 +130,28 @@ test('CK-05: a value with CRLF cannot inject a header', () => {
 
 test('CK-05: values with ";", ",", space, quote, backslash or control characters are refused', () => {
   for (const value of ['a;b', 'a,b', 'a b', 'a"b', 'a\\b', 'a\x00b', 'a\x7fb', 'é']) {
-    assert.throws(() => serializeCookie({ name: 'a', value }, NOW), ConfigurationError, JSON.stringify(value));
+    assert.throws(
+      () => serializeCookie({ name: 'a', value }, NOW),
+      ConfigurationError,
+      JSON.stringify(value),
+    );
   }
 });
 
 test('CK-05: a path or domain with ";" or a control character is refused', () => {
-  assert.throws(() => serializeCookie({ name: 'a', value: 'v', path: '/; Domain=evil.example' }, NOW), ConfigurationError);
+  assert.throws(
+    () => serializeCookie({ name: 'a', value: 'v', path: '/; Domain=evil.example' }, NOW),
+    ConfigurationError,
+  );
   assert.throws(() => serializeCookie({ name: 'a', value: 'v', path: '/\r\nX: y' }, NOW), ConfigurationError);
-  assert.throws(() => serializeCookie({ name: 'a', value: 'v', domain: 'example.com;x' }, NOW), ConfigurationError);
-  assert.throws(() => serializeCookie({ name: 'a', value: 'v', domain: 'example.com\n' }, NOW), ConfigurationError);
+  assert.throws(
+    () => serializeCookie({ name: 'a', value: 'v', domain: 'example.com;x' }, NOW),
+    ConfigurationError,
+  );
+  assert.throws(
+    () => serializeCookie({ name: 'a', value: 'v', domain: 'example.com\n' }, NOW),
+    ConfigurationError,
+  );
 });
 
 test('a deletion never echoes the old value, whatever it was', () => {

@@ -20,7 +20,10 @@ function errorsFor(data: unknown, spec: Record<string, CharFieldSpec> = login): 
 }
 
 test('valid fields come back cleaned: username trimmed, password as sent', () => {
-  assert.deepEqual(charFields({ username: '  alice ', password: ' pw ' }, login), { username: 'alice', password: ' pw ' });
+  assert.deepEqual(charFields({ username: '  alice ', password: ' pw ' }, login), {
+    username: 'alice',
+    password: ' pw ',
+  });
 });
 
 test('"This field is required." for each missing field, in declaration order', () => {
@@ -34,7 +37,9 @@ test('"This field may not be blank." for empty and (trimmed) whitespace-only val
     username: ['This field may not be blank.'],
     password: ['This field may not be blank.'],
   });
-  assert.deepEqual(errorsFor({ username: '   ', password: 'x' }), { username: ['This field may not be blank.'] });
+  assert.deepEqual(errorsFor({ username: '   ', password: 'x' }), {
+    username: ['This field may not be blank.'],
+  });
 });
 
 test('a password of spaces is not blank: password fields do not trim', () => {
@@ -42,12 +47,18 @@ test('a password of spaces is not blank: password fields do not trim', () => {
 });
 
 test('"This field may not be null."', () => {
-  assert.deepEqual(errorsFor({ username: null, password: 'x' }), { username: ['This field may not be null.'] });
+  assert.deepEqual(errorsFor({ username: null, password: 'x' }), {
+    username: ['This field may not be null.'],
+  });
 });
 
 test('"Not a valid string." for booleans, lists and objects', () => {
   for (const value of [true, false, ['x'], {}, { $ne: null }]) {
-    assert.deepEqual(errorsFor({ username: value, password: 'x' }), { username: ['Not a valid string.'] }, JSON.stringify(value));
+    assert.deepEqual(
+      errorsFor({ username: value, password: 'x' }),
+      { username: ['Not a valid string.'] },
+      JSON.stringify(value),
+    );
   }
 });
 
@@ -55,15 +66,16 @@ test('numbers are accepted as their string, as DRF accepts int and float', () =>
   assert.deepEqual(charFields({ username: 42, password: 7 }, login), { username: '42', password: '7' });
 });
 
-test(
-  "floats are stringified as Python's str(): 1.0 → \"1.0\", 1e20 → \"1e+20\"",
-  { todo: 'JSON.parse cannot tell 1.0 from 1, and String(1e20) is "100000000000000000000"; document rather than fix' },
-  () => {
-    assert.deepEqual(charFields({ username: 1.0, password: 1e20 }, login), { username: '1.0', password: '1e+20' });
-  },
-);
+test('floats are stringified as Python\'s str(): 1.0 → "1.0", 1e20 → "1e+20"', {
+  todo: 'JSON.parse cannot tell 1.0 from 1, and String(1e20) is "100000000000000000000"; document rather than fix',
+}, () => {
+  assert.deepEqual(charFields({ username: 1.0, password: 1e20 }, login), {
+    username: '1.0',
+    password: '1e+20',
+  });
+});
 
-test('max length counts code points, with DRF\'s message', () => {
+test("max length counts code points, with DRF's message", () => {
   const spec = { username: { maxLength: 5 } };
   assert.deepEqual(charFields({ username: '😀😀😀😀😀' }, spec), { username: '😀😀😀😀😀' });
   assert.deepEqual(errorsFor({ username: 'abcdef' }, spec), {
@@ -72,7 +84,11 @@ test('max length counts code points, with DRF\'s message', () => {
 });
 
 test('optional fields, blanks and defaults', () => {
-  const spec: Record<string, CharFieldSpec> = { name: { required: false }, scope: { default: 'read' }, note: { allowBlank: true } };
+  const spec: Record<string, CharFieldSpec> = {
+    name: { required: false },
+    scope: { default: 'read' },
+    note: { allowBlank: true },
+  };
   assert.deepEqual(charFields({ note: '' }, spec), { name: '', scope: 'read', note: '' });
 });
 
@@ -89,7 +105,9 @@ test('inherited properties are not fields: a "toString" from the prototype is no
 });
 
 test('non-dict data: "Invalid data. Expected a dictionary, but got list."', () => {
-  assert.deepEqual(errorsFor([1, 2]), { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] });
+  assert.deepEqual(errorsFor([1, 2]), {
+    non_field_errors: ['Invalid data. Expected a dictionary, but got list.'],
+  });
 });
 
 test("non-dict data names Python's type: bool, int, float, str", () => {
@@ -100,17 +118,17 @@ test("non-dict data names Python's type: bool, int, float, str", () => {
     ['x', 'str'],
   ];
   for (const [data, type] of cases) {
-    assert.deepEqual(errorsFor(data), { non_field_errors: [`Invalid data. Expected a dictionary, but got ${type}.`] });
+    assert.deepEqual(errorsFor(data), {
+      non_field_errors: [`Invalid data. Expected a dictionary, but got ${type}.`],
+    });
   }
 });
 
-test(
-  'a JSON null body gives {"non_field_errors":["No data provided"]} (Serializer.errors edge case, verified on DRF 3.14)',
-  { todo: 'charFields answers "Invalid data. Expected a dictionary, but got NoneType." for null' },
-  () => {
-    assert.deepEqual(errorsFor(null), { non_field_errors: ['No data provided'] });
-  },
-);
+test('a JSON null body gives {"non_field_errors":["No data provided"]} (Serializer.errors edge case, verified on DRF 3.14)', {
+  todo: 'charFields answers "Invalid data. Expected a dictionary, but got NoneType." for null',
+}, () => {
+  assert.deepEqual(errorsFor(null), { non_field_errors: ['No data provided'] });
+});
 
 test('PWD-09: credential fields are type-strict: each of these is a 400, never a 500 or a login', () => {
   const bodies: unknown[] = [
@@ -134,33 +152,38 @@ test('prototype-less dicts (form bodies) are read as any other', () => {
   assert.deepEqual(charFields(data, login), { username: 'alice', password: 'pw' });
 });
 
-test(
-  'NUL characters are refused: "Null characters are not allowed." (ProhibitNullCharactersValidator)',
-  { todo: "charFields does not run DRF CharField's ProhibitNullCharactersValidator" },
-  () => {
-    assert.deepEqual(errorsFor({ username: 'a\u0000b', password: 'x' }), { username: ['Null characters are not allowed.'] });
-  },
-);
+test('NUL characters are refused: "Null characters are not allowed." (ProhibitNullCharactersValidator)', {
+  todo: "charFields does not run DRF CharField's ProhibitNullCharactersValidator",
+}, () => {
+  assert.deepEqual(errorsFor({ username: 'a\u0000b', password: 'x' }), {
+    username: ['Null characters are not allowed.'],
+  });
+});
 
-test(
-  'lone surrogates are refused: "Surrogate characters are not allowed: U+D800."',
-  { todo: "charFields does not run DRF CharField's ProhibitSurrogateCharactersValidator" },
-  () => {
-    assert.deepEqual(errorsFor({ username: '\ud800x', password: 'x' }), {
-      username: ['Surrogate characters are not allowed: U+D800.'],
-    });
-  },
-);
+test('lone surrogates are refused: "Surrogate characters are not allowed: U+D800."', {
+  todo: "charFields does not run DRF CharField's ProhibitSurrogateCharactersValidator",
+}, () => {
+  assert.deepEqual(errorsFor({ username: '\ud800x', password: 'x' }), {
+    username: ['Surrogate characters are not allowed: U+D800.'],
+  });
+});
 
-test(
-  "trimming is Python's str.strip(): \\x1f and \\x85 are stripped, a BOM is kept",
-  { todo: "String.prototype.trim differs from str.strip on U+001C–U+001F, U+0085 (stripped by Python) and U+FEFF (kept by Python)" },
-  () => {
-    assert.deepEqual(charFields({ username: '\x1falice\x85', password: 'x' }, login), { username: 'alice', password: 'x' });
-    assert.deepEqual(charFields({ username: '\ufeffalice', password: 'x' }, login), { username: '\ufeffalice', password: 'x' });
-  },
-);
+test("trimming is Python's str.strip(): \\x1f and \\x85 are stripped, a BOM is kept", {
+  todo: 'String.prototype.trim differs from str.strip on U+001C–U+001F, U+0085 (stripped by Python) and U+FEFF (kept by Python)',
+}, () => {
+  assert.deepEqual(charFields({ username: '\x1falice\x85', password: 'x' }, login), {
+    username: 'alice',
+    password: 'x',
+  });
+  assert.deepEqual(charFields({ username: '\ufeffalice', password: 'x' }, login), {
+    username: '\ufeffalice',
+    password: 'x',
+  });
+});
 
 test('Unicode spaces that both Python and JavaScript strip are stripped', () => {
-  assert.deepEqual(charFields({ username: '\u00a0bob\u3000', password: 'x' }, login), { username: 'bob', password: 'x' });
+  assert.deepEqual(charFields({ username: '\u00a0bob\u3000', password: 'x' }, login), {
+    username: 'bob',
+    password: 'x',
+  });
 });

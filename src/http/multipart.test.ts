@@ -7,15 +7,24 @@ function form(boundary: string, parts: string[]): Buffer {
   return Buffer.from(`${parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('')}--${boundary}--\r\n`);
 }
 
-const field = (name: string, value: string) => `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`;
+const field = (name: string, value: string) =>
+  `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`;
 
 test('text fields are read; the last of a repeated field wins', () => {
-  const body = form('XyZ', [field('username', 'alice'), field('password', 'p w\r\nx'), field('a', '1'), field('a', '2')]);
-  assert.deepEqual({ ...parseMultipart(body, 'multipart/form-data; boundary=XyZ') }, {
-    username: 'alice',
-    password: 'p w\r\nx',
-    a: '2',
-  });
+  const body = form('XyZ', [
+    field('username', 'alice'),
+    field('password', 'p w\r\nx'),
+    field('a', '1'),
+    field('a', '2'),
+  ]);
+  assert.deepEqual(
+    { ...parseMultipart(body, 'multipart/form-data; boundary=XyZ') },
+    {
+      username: 'alice',
+      password: 'p w\r\nx',
+      a: '2',
+    },
+  );
 });
 
 test('a quoted boundary is accepted', () => {
@@ -41,12 +50,16 @@ test("a missing boundary is Django's error behind DRF's prefix", () => {
     () => parseMultipart(Buffer.from('x'), 'multipart/form-data'),
     (error: unknown) =>
       error instanceof ParseError &&
-      (error.body as { detail: string }).detail === 'Multipart form parse error - Invalid boundary in multipart: None',
+      (error.body as { detail: string }).detail ===
+        'Multipart form parse error - Invalid boundary in multipart: None',
   );
 });
 
 test('an over-long boundary is refused', () => {
-  assert.throws(() => parseMultipart(Buffer.from('x'), `multipart/form-data; boundary=${'a'.repeat(201)}`), ParseError);
+  assert.throws(
+    () => parseMultipart(Buffer.from('x'), `multipart/form-data; boundary=${'a'.repeat(201)}`),
+    ParseError,
+  );
 });
 
 test('more than 100 parts is a 400', () => {
@@ -55,7 +68,10 @@ test('more than 100 parts is a 400', () => {
     () => parseMultipart(form('b', parts), 'multipart/form-data; boundary=b'),
     (error: unknown) => error instanceof ParseError && error.status === 400,
   );
-  assert.equal(Object.keys(parseMultipart(form('b', parts.slice(0, 100)), 'multipart/form-data; boundary=b')).length, 100);
+  assert.equal(
+    Object.keys(parseMultipart(form('b', parts.slice(0, 100)), 'multipart/form-data; boundary=b')).length,
+    100,
+  );
 });
 
 test('IN-04: a part named "__proto__" does not pollute Object.prototype', () => {

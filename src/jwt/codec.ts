@@ -103,7 +103,7 @@ export class JwtCodec {
   }
 
   /** Mints one token. `iat` (Unix seconds) lets a pair share the second it was made, as simplejwt's do. */
-  async sign(type: TokenType, userId: string | number, options: { iat?: number } = {}): Promise<SignedToken> {
+  async sign(type: TokenType, userId: string | number, options: { iat?: number; jti?: string } = {}): Promise<SignedToken> {
     if (type !== 'access' && type !== 'refresh') throw new ConfigurationError(`unknown token type: ${type}`);
     const user_id = typeof userId === 'number' && Number.isSafeInteger(userId) ? String(userId) : userId;
     if (typeof user_id !== 'string' || user_id === '') throw new ConfigurationError('sign() needs a user id');
@@ -114,7 +114,7 @@ export class JwtCodec {
       token_type: type,
       exp: iat + lifetime,
       iat,
-      jti: newJti(this.#random),
+      jti: options.jti ?? newJti(this.#random),
       user_id,
     };
     if (this.#audienceClaim !== undefined) claims.aud = this.#audienceClaim;

@@ -68,12 +68,18 @@ test('test_not_true: ~AllowAny refuses a user', async () => {
 test('test_several_levels_without_negation', async () => {
   const composed = and(and(and(IsAuthenticated, IsAuthenticated), IsAuthenticated), IsAuthenticated);
   assert.equal(await composed.hasPermission(signedIn), true);
-  assert.equal(await and(IsAuthenticated, IsAuthenticated, IsAuthenticated, IsAuthenticated).hasPermission(signedIn), true);
+  assert.equal(
+    await and(IsAuthenticated, IsAuthenticated, IsAuthenticated, IsAuthenticated).hasPermission(signedIn),
+    true,
+  );
 });
 
 test('test_several_levels_and_precedence_with_negation: A & ~B & A & ~(B & B)', async () => {
   // Python: ~ binds tighter than &, so this is ((A & ~B) & A) & ~(B & B).
-  const composed = and(and(and(IsAuthenticated, not(IsAdminUser)), IsAuthenticated), not(and(IsAdminUser, IsAdminUser)));
+  const composed = and(
+    and(and(IsAuthenticated, not(IsAdminUser)), IsAuthenticated),
+    not(and(IsAdminUser, IsAdminUser)),
+  );
   assert.equal(await composed.hasPermission(signedIn), true);
 });
 
@@ -179,8 +185,14 @@ test('before PR #7522 plain op1.obj or op2.obj would grant; Gatehouse must not',
 });
 
 test('NOT negates the object check too', async () => {
-  assert.equal(await not(spy({ view: true, object: true }).permission).hasObjectPermission?.(signedIn, {}), false);
-  assert.equal(await not(spy({ view: true, object: false }).permission).hasObjectPermission?.(signedIn, {}), true);
+  assert.equal(
+    await not(spy({ view: true, object: true }).permission).hasObjectPermission?.(signedIn, {}),
+    false,
+  );
+  assert.equal(
+    await not(spy({ view: true, object: false }).permission).hasObjectPermission?.(signedIn, {}),
+    true,
+  );
 });
 
 test('an operand without hasObjectPermission grants the object, as BasePermission', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NotAuthenticated, PermissionDenied } from '../errors.ts';
+import { type NotAuthenticated, PermissionDenied } from '../errors.ts';
 import { type Policy, runPipeline } from '../pipeline.ts';
 import { createAuthRequest } from '../request.ts';
 import type { User } from '../stores/types.ts';
@@ -29,7 +29,11 @@ function context(user: User | null): RequestContext {
 }
 
 function authenticatingAs(user: User | null): Authenticator {
-  return { name: 'basic', authenticate: async () => (user ? { user, auth: null } : null), authenticateHeader: () => 'Basic realm="api"' };
+  return {
+    name: 'basic',
+    authenticate: async () => (user ? { user, auth: null } : null),
+    authenticateHeader: () => 'Basic realm="api"',
+  };
 }
 
 test('IsAdminUser grants staff only', () => {
@@ -43,22 +47,34 @@ test('a superuser who is not staff is not an admin user, as in DRF (is_staff onl
 });
 
 test('IsAdminUser: anonymous → not authenticated (401 with a challenge)', async () => {
-  const policy: Policy = { authenticators: [authenticatingAs(null)], permissions: [IsAdminUser], throttles: [] };
+  const policy: Policy = {
+    authenticators: [authenticatingAs(null)],
+    permissions: [IsAdminUser],
+    throttles: [],
+  };
   const req = createAuthRequest({ method: 'GET', url: '/admin/', headers: {}, clientAddress: '192.0.2.1' });
   await assert.rejects(runPipeline(req, policy), (error: unknown) => {
     assert.ok(!(error instanceof PermissionDenied));
     assert.equal((error as NotAuthenticated).status, 401);
-    assert.deepEqual((error as NotAuthenticated).body, { detail: 'Authentication credentials were not provided.' });
+    assert.deepEqual((error as NotAuthenticated).body, {
+      detail: 'Authentication credentials were not provided.',
+    });
     return true;
   });
 });
 
 test('IsAdminUser: an authenticated non-staff user → 403 "You do not have permission to perform this action."', async () => {
-  const policy: Policy = { authenticators: [authenticatingAs(makeUser())], permissions: [IsAdminUser], throttles: [] };
+  const policy: Policy = {
+    authenticators: [authenticatingAs(makeUser())],
+    permissions: [IsAdminUser],
+    throttles: [],
+  };
   const req = createAuthRequest({ method: 'GET', url: '/admin/', headers: {}, clientAddress: '192.0.2.1' });
   await assert.rejects(runPipeline(req, policy), (error: unknown) => {
     assert.equal((error as PermissionDenied).status, 403);
-    assert.deepEqual((error as PermissionDenied).body, { detail: 'You do not have permission to perform this action.' });
+    assert.deepEqual((error as PermissionDenied).body, {
+      detail: 'You do not have permission to perform this action.',
+    });
     assert.deepEqual((error as PermissionDenied).headers, {});
     return true;
   });

@@ -11,8 +11,14 @@ const ARGON2 = 'argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$aGFzaGhhc2g';
 
 test("the session auth hash equals Django's get_session_auth_hash()", () => {
   const key = sessionAuthHashKey(SECRET_KEY);
-  assert.equal(sessionAuthHash(PBKDF2, key), 'a25ab805e348976567eea7c45875eaf5749b41b9221345e83d582cb02f5311ae');
-  assert.equal(sessionAuthHash(ARGON2, key), '36fb8a97abc48291a0f667dfa0838b35a900ae2634494abb60b7840a61542023');
+  assert.equal(
+    sessionAuthHash(PBKDF2, key),
+    'a25ab805e348976567eea7c45875eaf5749b41b9221345e83d582cb02f5311ae',
+  );
+  assert.equal(
+    sessionAuthHash(ARGON2, key),
+    '36fb8a97abc48291a0f667dfa0838b35a900ae2634494abb60b7840a61542023',
+  );
 });
 
 test('an unusable (empty) password still hashes, to a value no real password gives', () => {
@@ -35,7 +41,10 @@ test('a password change changes the hash, so old sessions no longer match', () =
 });
 
 test('a different SECRET_KEY gives a different hash', () => {
-  assert.notEqual(sessionAuthHash(PBKDF2, sessionAuthHashKey(SECRET_KEY)), sessionAuthHash(PBKDF2, sessionAuthHashKey('other')));
+  assert.notEqual(
+    sessionAuthHash(PBKDF2, sessionAuthHashKey(SECRET_KEY)),
+    sessionAuthHash(PBKDF2, sessionAuthHashKey('other')),
+  );
 });
 
 test('the derived key is the 32-byte SHA-256 of salt + SECRET_KEY', () => {

@@ -13,7 +13,10 @@ test("a new session key is Django's: 32 characters of [a-z0-9]", () => {
 });
 
 test('session keys are drawn from the injected randomness', () => {
-  const random = { bytes: (n: number) => Buffer.alloc(n), string: (n: number, alphabet: string) => alphabet[5].repeat(n) };
+  const random = {
+    bytes: (n: number) => Buffer.alloc(n),
+    string: (n: number, alphabet: string) => alphabet[5].repeat(n),
+  };
   assert.equal(newSessionKey(random), 'f'.repeat(32));
 });
 

@@ -105,7 +105,12 @@ test('AUTH-05: every address of one /64 shares a bucket; the next /64 does not',
   await throttle.recordFailure('a', '2001:db8:1:2::a');
   await throttle.recordFailure('b', '2001:db8:1:2:ffff:ffff:ffff:ffff');
   await throttle.recordFailure('c', '2001:DB8:0001:0002:0:0:0:FFFF');
-  for (const inside of ['2001:db8:1:2::ffff', '2001:db8:1:2::1', '[2001:db8:1:2::b]', '2001:db8:1:2::a%eth0']) {
+  for (const inside of [
+    '2001:db8:1:2::ffff',
+    '2001:db8:1:2::1',
+    '[2001:db8:1:2::b]',
+    '2001:db8:1:2::a%eth0',
+  ]) {
     await throttledWith(throttle.check('d', inside));
   }
   await throttle.check('d', '2001:db8:1:3::a');

@@ -36,7 +36,10 @@ function setup(): { clock: FakeClock; counters: CounterStore } {
 }
 
 /** What a view with these throttles answers: DRF's check_throttles (all consulted, max wait). */
-async function hit(throttles: Throttle[], ctx: RequestContext): Promise<{ status: number; retryAfter?: number | null }> {
+async function hit(
+  throttles: Throttle[],
+  ctx: RequestContext,
+): Promise<{ status: number; retryAfter?: number | null }> {
   const decisions: ThrottleDecision[] = [];
   for (const throttle of throttles) decisions.push(await throttle.allow(ctx));
   const refused = decisions.filter((d) => !d.allowed);
@@ -135,21 +138,19 @@ test('the wait counts down with the clock and never reads 0', async () => {
   assert.deepEqual(await throttle.allow(context(null)), { allowed: false, wait: 1 });
 });
 
-test(
-  "DRF's sliding window: 3/min at t=0, 30, 31, 60 then t=61 is refused (the t=0 request has left, t=30 and t=31 have not)",
-  { todo: 'RateThrottle counts a fixed window from the first request; DRF keeps a sliding log (DRF-BEHAVIOR §4)' },
-  async () => {
-    const { clock, counters } = setup();
-    const throttle = new UserRateThrottle({ rate: '3/min', counters, clock });
-    for (const t of [0, 30, 31, 60]) {
-      clock.advance(t * SECOND - clock.now());
-      assert.equal((await hit([throttle], context(null))).status, 200, `t=${t}`);
-    }
-    clock.advance(SECOND);
-    // DRF: history [60, 31, 30] is full until t=90 → Retry-After 29. A fixed window allows a burst of 5 in 32 s.
-    assert.deepEqual(await hit([throttle], context(null)), { status: 429, retryAfter: 29 });
-  },
-);
+test("DRF's sliding window: 3/min at t=0, 30, 31, 60 then t=61 is refused (the t=0 request has left, t=30 and t=31 have not)", {
+  todo: 'RateThrottle counts a fixed window from the first request; DRF keeps a sliding log (DRF-BEHAVIOR §4)',
+}, async () => {
+  const { clock, counters } = setup();
+  const throttle = new UserRateThrottle({ rate: '3/min', counters, clock });
+  for (const t of [0, 30, 31, 60]) {
+    clock.advance(t * SECOND - clock.now());
+    assert.equal((await hit([throttle], context(null))).status, 200, `t=${t}`);
+  }
+  clock.advance(SECOND);
+  // DRF: history [60, 31, 30] is full until t=90 → Retry-After 29. A fixed window allows a burst of 5 in 32 s.
+  assert.deepEqual(await hit([throttle], context(null)), { status: 429, retryAfter: 29 });
+});
 
 test('ScopedRateThrottleTests: scopes x (3/min) and y (1/min) count apart and reset after the minute', async () => {
   const { clock, counters } = setup();
@@ -194,22 +195,41 @@ test('AnonRateThrottle: an authenticated user is not affected', async () => {
 test('AnonRateThrottle: the fourth anonymous request at 3/min → Retry-After 60; another address is fine', async () => {
   const { clock, counters } = setup();
   const throttle = new AnonRateThrottle({ rate: '3/min', counters, clock });
-  for (let i = 0; i < 3; i++) assert.deepEqual(await throttle.allow(context(null, '192.0.2.1')), { allowed: true });
+  for (let i = 0; i < 3; i++)
+    assert.deepEqual(await throttle.allow(context(null, '192.0.2.1')), { allowed: true });
   assert.deepEqual(await throttle.allow(context(null, '192.0.2.1')), { allowed: false, wait: 60 });
   assert.deepEqual(await throttle.allow(context(null, '192.0.2.2')), { allowed: true });
 });
 
-test(
-  'AUTH-05 for rate throttles: textual variants of one IPv6 address, and one /64, share a bucket',
-  { todo: 'Anon/User/ScopedRateThrottle key on the raw clientAddress; LoginThrottle uses addressKey()' },
-  async () => {
-    const { clock, counters } = setup();
-    const throttle = new AnonRateThrottle({ rate: '2/min', counters, clock });
+test('AUTH-05 for rate throttles: textual variants of one IPv6 address, and one /64, share a bucket', async () => {
+  const { clock, counters } = setup();
+  for (const throttle of [
+    new AnonRateThrottle({ rate: '2/min', counters, clock }),
+    new UserRateThrottle({ rate: '2/min', counters, clock }),
+    new ScopedRateThrottle({ scope: 'uploads', rate: '2/min', counters, clock }),
+  ]) {
     await throttle.allow(context(null, '2001:db8:1:2::a'));
     await throttle.allow(context(null, '2001:DB8:1:2:0:0:0:A'));
-    assert.equal((await throttle.allow(context(null, '2001:db8:1:2::ffff'))).allowed, false);
-  },
-);
+    assert.equal(
+      (await throttle.allow(context(null, '2001:db8:1:2::ffff'))).allowed,
+      false,
+      throttle.constructor.name,
+    );
+    assert.equal(
+      (await throttle.allow(context(null, '2001:db8:1:3::a'))).allowed,
+      true,
+      throttle.constructor.name,
+    );
+  }
+});
+
+test('AUTH-05 for rate throttles: an IPv4-mapped address shares the IPv4 bucket', async () => {
+  const { clock, counters } = setup();
+  const throttle = new AnonRateThrottle({ rate: '1/min', counters, clock });
+  await throttle.allow(context(null, '192.0.2.1'));
+  assert.equal((await throttle.allow(context(null, '::FFFF:c000:201'))).allowed, false);
+  assert.equal(throttle.key(context(null, '2001:db8:1:2::a')), 'throttle_anon_2001:db8:1:2::/64');
+});
 
 test('an invalid rate is refused when the throttle is built', () => {
   const { counters } = setup();

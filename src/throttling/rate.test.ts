@@ -22,7 +22,19 @@ test('"10/5m" is refused at start-up with a ConfigurationError, never a 4xx', ()
 });
 
 test('other malformed rates are refused', () => {
-  for (const rate of ['', '5', '/min', 'five/min', '5/', '5/x', '5/min/2', '-1/min', '1.5/min', '5 per minute', '5/2-sec']) {
+  for (const rate of [
+    '',
+    '5',
+    '/min',
+    'five/min',
+    '5/',
+    '5/x',
+    '5/min/2',
+    '-1/min',
+    '1.5/min',
+    '5 per minute',
+    '5/2-sec',
+  ]) {
     assert.throws(() => parseRate(rate), ConfigurationError, JSON.stringify(rate));
   }
 });

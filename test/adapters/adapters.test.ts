@@ -12,7 +12,7 @@ import * as honoAdapter from '../../src/adapters/hono.ts';
 import { nodeHandler } from '../../src/adapters/node-http.ts';
 
 // One Gatehouse, four frameworks: the adapters only translate, so every case must answer alike.
-const gh = createGatehouse({ stores: createMemoryStores(), secretKey: 'adapter-test-secret', hashers: new PasswordHashers() });
+const gh = createGatehouse({ stores: createMemoryStores(), secretKey: 'adapter-test-secret-0123456789-abcdefghijklmnop', hashers: new PasswordHashers() });
 const dashboard = gh.view({
   name: 'Dashboard',
   permissions: [IsAuthenticated],

@@ -98,7 +98,7 @@ const hashers = new PasswordHashers();
 export async function makeApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-http-'));
   const dbPath = join(dir, 'db.sqlite3');
-  const config = loadConfig({ SECRET_KEY: 'test-secret-key-0123456789', DATABASE_URL: `sqlite:${dbPath}`, ...options.env }, dir);
+  const config = loadConfig({ SECRET_KEY: 'test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz', DATABASE_URL: `sqlite:${dbPath}`, ...options.env }, dir);
   const { gh, close } = await openGatehouse(config, { clock: options.clock, hashers });
   const app = await buildApp(gh, config);
   return {

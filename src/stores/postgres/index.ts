@@ -1,0 +1,71 @@
+import type { Clock } from '../../internal/clock.ts';
+import type { Stores } from '../types.ts';
+import { PostgresArticleStore } from './article-store.ts';
+import { PostgresCounterStore } from './counter-store.ts';
+import { migrate } from './migrate.ts';
+import { createPostgresPool, type PostgresPoolOptions } from './pool.ts';
+import { query } from './query.ts';
+import { PostgresRefreshTokenStore } from './refresh-token-store.ts';
+import { postgresMigrations } from './schema.ts';
+import { PostgresSessionStore } from './session-store.ts';
+import { PostgresTokenStore } from './token-store.ts';
+import { PostgresUserStore } from './user-store.ts';
+
+export { isUnavailableError, isUniqueViolation } from './guard.ts';
+export { type Migration, migrate } from './migrate.ts';
+export { createPostgresPool, type PostgresPoolOptions } from './pool.ts';
+export { postgresMigrations } from './schema.ts';
+export {
+  PostgresArticleStore,
+  PostgresCounterStore,
+  PostgresRefreshTokenStore,
+  PostgresSessionStore,
+  PostgresTokenStore,
+  PostgresUserStore,
+};
+
+export interface PostgresStoresOptions extends PostgresPoolOptions {
+  /** Drives the throttle counters' windows (default: the system clock). */
+  clock?: Clock;
+}
+
+/**
+ * Every store on one PostgreSQL pool, the schema migrated before it resolves.
+ * Any operation that cannot reach the database rejects with
+ * `StoreUnavailableError` (503) within the connect or statement timeout, and
+ * the same stores work again once the database is back: nothing to recreate.
+ * Throttle counters live in PostgreSQL too, as a fallback; with Redis, prefer
+ * its counter store.
+ *
+ * ```ts
+ * const stores = await createPostgresStores('postgres://app@db:5432/app', { schema: 'gatehouse' });
+ * await stores.ping();
+ * await stores.close();
+ * ```
+ */
+export async function createPostgresStores(url: string, options: PostgresStoresOptions = {}): Promise<Stores> {
+  const pool = createPostgresPool(url, options);
+  try {
+    await migrate(pool, postgresMigrations, { schema: options.schema });
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    users: new PostgresUserStore(pool),
+    sessions: new PostgresSessionStore(pool),
+    tokens: new PostgresTokenStore(pool),
+    refreshTokens: new PostgresRefreshTokenStore(pool),
+    counters: new PostgresCounterStore(pool, { clock: options.clock }),
+    articles: new PostgresArticleStore(pool),
+    async ping() {
+      await query(pool, 'SELECT 1');
+    },
+    close() {
+      // pg-pool rejects a second end(); closing twice is harmless here, as with SQLite.
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}

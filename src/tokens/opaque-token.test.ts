@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ALNUM, cryptoRandom, type Random } from '../internal/random.ts';
+import { isWellFormedToken, mintToken, TOKEN_PREFIX } from './opaque-token.ts';
+
+const SHAPE = /^gth_[A-Za-z0-9]{38}$/;
+
+test('TOK-02: a minted key has the shape gth_ + 38 alphanumerics and passes its own checksum', () => {
+  assert.equal(TOKEN_PREFIX, 'gth_');
+  for (let i = 0; i < 1000; i++) {
+    const key = mintToken(cryptoRandom);
+    assert.match(key, SHAPE);
+    assert.ok(isWellFormedToken(key), key);
+  }
+});
+
+test('TOK-01: 10,000 minted keys are all different', () => {
+  const keys = new Set<string>();
+  for (let i = 0; i < 10_000; i++) keys.add(mintToken(cryptoRandom));
+  assert.equal(keys.size, 10_000);
+});
+
+test('TOK-01: the random part carries at least 128 bits (32 base62 characters ≈ 190 bits)', () => {
+  const key = mintToken(cryptoRandom);
+  const randomPart = key.slice(4, 4 + 32);
+  assert.match(randomPart, /^[A-Za-z0-9]{32}$/);
+  assert.ok(randomPart.length * Math.log2(62) >= 128);
+});
+
+test('TOK-01: characters of the random part are spread evenly over the 62-letter alphabet', () => {
+  const counts = new Map<string, number>();
+  const n = 10_000;
+  for (let i = 0; i < n; i++) {
+    for (const c of mintToken(cryptoRandom).slice(4, 36)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  assert.equal(counts.size, 62);
+  const expected = (n * 32) / 62; // ≈ 5161; one standard deviation ≈ 71
+  for (const [c, count] of counts) assert.ok(Math.abs(count - expected) < expected * 0.1, `${c}: ${count}`);
+  // Pearson's chi-square over 61 degrees of freedom: 120 is far beyond the 99.99th percentile (≈ 112).
+  let chi = 0;
+  for (const count of counts.values()) chi += (count - expected) ** 2 / expected;
+  assert.ok(chi < 120, `chi-square ${chi}`);
+});
+
+test('the random part is drawn from the injected randomness', () => {
+  const fixed: Random = { bytes: (n) => Buffer.alloc(n), string: (n, alphabet) => alphabet[0].repeat(n) };
+  const key = mintToken(fixed);
+  assert.equal(key.slice(0, 36), `gth_${ALNUM[0].repeat(32)}`);
+  assert.equal(mintToken(fixed), key, 'same randomness, same key');
+});
+
+test('TOK-02: flipping any one character breaks the checksum', () => {
+  const key = mintToken(cryptoRandom);
+  for (let i = TOKEN_PREFIX.length; i < key.length; i++) {
+    const replacement = key[i] === 'a' ? 'b' : 'a';
+    const flipped = key.slice(0, i) + replacement + key.slice(i + 1);
+    assert.equal(isWellFormedToken(flipped), false, `position ${i}`);
+  }
+});
+
+test('TOK-02: swapping the case of one letter breaks the checksum', () => {
+  const key = mintToken(cryptoRandom);
+  const i = [...key].findIndex((c, index) => index >= 4 && /[a-z]/i.test(c));
+  const swapped =
+    key.slice(0, i) +
+    (key[i] === key[i].toLowerCase() ? key[i].toUpperCase() : key[i].toLowerCase()) +
+    key.slice(i + 1);
+  assert.equal(isWellFormedToken(swapped), false);
+});
+
+test('TOK-04: near misses of a valid key are not well formed', () => {
+  const key = mintToken(cryptoRandom);
+  for (const variant of [
+    `${key}x`,
+    key.slice(0, -1),
+    key.toUpperCase(),
+    ` ${key} `,
+    `${key}\n`,
+    encodeURIComponent(key).replace('_', '%5F'),
+    key.replace('gth_', 'GTH_'),
+    key.replace('gth_', 'ghp_'),
+    key.slice(4),
+    `gth_${'%'.repeat(38)}`,
+    `gth_${'_'.repeat(38)}`,
+    '',
+  ]) {
+    assert.equal(isWellFormedToken(variant), false, JSON.stringify(variant));
+  }
+});
+
+test('a DRF-style 40-hex key is not a Gatehouse key', () => {
+  assert.equal(isWellFormedToken('9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'), false);
+});

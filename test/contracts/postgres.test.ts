@@ -1,0 +1,154 @@
+/**
+ * Every store contract on the PostgreSQL backend, each suite in a schema of
+ * its own (`gh_test_<random>`, dropped after), so suites never see each
+ * other's rows and nothing outside those schemas is touched. Skipped, and
+ * said so, when GATEHOUSE_TEST_POSTGRES is '0' or, when it is unset, when no
+ * server answers.
+ *
+ * ```sh
+ * GATEHOUSE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres node --test test/contracts/postgres.test.ts
+ * ```
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import pg from 'pg';
+import type { Clock } from '../../src/internal/clock.ts';
+import { createPostgresStores, migrate, postgresMigrations } from '../../src/stores/postgres/index.ts';
+import { createPostgresPool } from '../../src/stores/postgres/pool.ts';
+import type { Stores } from '../../src/stores/types.ts';
+import { articleStoreContract } from './article-store.contract.ts';
+import { counterStoreContract } from './counter-store.contract.ts';
+import { makeUser, type StoreFixture, unique } from './fixture.ts';
+import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
+import { sessionStoreContract } from './session-store.contract.ts';
+import { tokenStoreContract } from './token-store.contract.ts';
+import { userStoreContract } from './user-store.contract.ts';
+
+const url = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Why the suites cannot run here, or undefined when they can. */
+async function skipReason(): Promise<string | undefined> {
+  if (process.env.GATEHOUSE_TEST_POSTGRES === '0') return 'PostgreSQL not available (GATEHOUSE_TEST_POSTGRES=0)';
+  if (process.env.GATEHOUSE_TEST_POSTGRES === '1') return undefined; // must be there: fail, never skip
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL not reachable at ${url}: ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const newSchema = () => `gh_test_${randomBytes(6).toString('hex')}`;
+
+/** Drops a test schema over a connection of its own, once the stores using it have closed. */
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Opens PostgreSQL stores in a new schema; closing also drops the schema. */
+function fixture<S>(pick: (stores: Stores) => S, clock?: Clock): () => Promise<StoreFixture<S>> {
+  return async () => {
+    const schema = newSchema();
+    const stores = await createPostgresStores(url, { schema, clock, poolSize: 10 });
+    const close = async () => {
+      await stores.close();
+      await dropSchema(schema);
+    };
+    return { store: pick(stores), users: stores.users, close };
+  };
+}
+
+const reason = await skipReason();
+if (reason) {
+  test('PostgreSQL store contracts', { skip: reason }, () => {});
+} else {
+  userStoreContract(
+    'postgres',
+    fixture((s) => s.users),
+  );
+  sessionStoreContract(
+    'postgres',
+    fixture((s) => s.sessions),
+  );
+  tokenStoreContract(
+    'postgres',
+    fixture((s) => s.tokens),
+  );
+  refreshTokenStoreContract(
+    'postgres',
+    fixture((s) => s.refreshTokens),
+  );
+  counterStoreContract('postgres', (clock) => fixture((s) => s.counters, clock)());
+  articleStoreContract(
+    'postgres',
+    fixture((s) => s.articles),
+  );
+
+  describe('PostgreSQL specifics', () => {
+    test('concurrent consumes of one jti run on separate connections, and one wins', async () => {
+      const schema = newSchema();
+      const app = `gh_test_app_${randomBytes(4).toString('hex')}`;
+      const stores = await createPostgresStores(`${url}?application_name=${app}`, { schema, poolSize: 20 });
+      try {
+        const user = await makeUser(stores.users);
+        const jti = unique('jti');
+        await stores.refreshTokens.issue({ jti, familyId: unique('fam'), userId: user.id, expiresAt: 1e12 });
+        const results = await Promise.all(Array.from({ length: 20 }, () => stores.refreshTokens.consume(jti)));
+        assert.equal(results.filter((r) => r.status === 'consumed').length, 1);
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        const { rows } = await admin
+          .query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [app])
+          .finally(() => admin.end());
+        assert.ok(rows[0].n > 1, `the consumes shared ${rows[0].n} connection(s)`);
+      } finally {
+        await stores.close();
+        await dropSchema(schema);
+      }
+    });
+
+    test('migrations are recorded once, even when several instances start together', async () => {
+      const schema = newSchema();
+      const all = await Promise.all(Array.from({ length: 4 }, () => createPostgresStores(url, { schema })));
+      const pool = createPostgresPool(url, { schema });
+      try {
+        assert.deepEqual(await migrate(pool, postgresMigrations, { schema }), []);
+        const { rows } = await pool.query('SELECT id FROM gatehouse_migrations');
+        assert.deepEqual(rows, [{ id: '0001_initial' }]);
+        const more = [...postgresMigrations, { id: '0002_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
+        assert.deepEqual(await migrate(pool, more, { schema }), ['0002_extra']);
+      } finally {
+        await pool.end();
+        await Promise.all(all.map((s) => s.close()));
+        await dropSchema(schema);
+      }
+    });
+
+    test('a foreign-key violation passes through: a caller bug, not a 503', async () => {
+      const schema = newSchema();
+      const stores = await createPostgresStores(url, { schema });
+      try {
+        const orphan = { jti: unique('jti'), familyId: 'f', userId: 999_999, expiresAt: 1 };
+        await assert.rejects(stores.refreshTokens.issue(orphan), (error: unknown) => {
+          assert.equal((error as { code?: string }).code, '23503');
+          assert.notEqual((error as Error).name, 'StoreUnavailableError');
+          return true;
+        });
+      } finally {
+        await stores.close();
+        await dropSchema(schema);
+      }
+    });
+  });
+}

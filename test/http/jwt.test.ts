@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { makeApp, type TestApp } from '../helpers/app.ts';
+
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const CHALLENGE = 'Bearer realm="api"';
+
+function payload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+}
+
+describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
+  const clock = createFakeClock(Date.UTC(2026, 6, 1, 12));
+  let t: TestApp;
+  before(async () => {
+    t = await makeApp({ clock });
+    for (const name of ['alice', 'bob', 'carol', 'dan', 'ed']) await t.user(name);
+  });
+  after(() => t.close());
+
+  const post = (path: string, json: unknown) => t.client().request('POST', path, { json });
+  const obtain = async (username = 'alice') => (await post('/api/token/', { username, password: 'Pw-12345678' })).json;
+  const bearer = (access: string) => ({ authorization: `Bearer ${access}` });
+
+  test('obtain answers {"refresh","access"} with simplejwt\'s claims in order', async () => {
+    const res = await post('/api/token/', { username: 'alice', password: 'Pw-12345678' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(res.json), ['refresh', 'access']);
+    assert.match(res.json.access, JWT);
+    const access = payload(res.json.access);
+    const refresh = payload(res.json.refresh);
+    assert.deepEqual(Object.keys(access), ['token_type', 'exp', 'iat', 'jti', 'user_id']);
+    assert.equal(access.token_type, 'access');
+    assert.equal(refresh.token_type, 'refresh');
+    assert.equal(typeof access.user_id, 'string');
+    assert.equal((access.exp as number) - (access.iat as number), 300);
+    assert.equal((refresh.exp as number) - (refresh.iat as number), 86400);
+    assert.match(access.jti as string, /^[0-9a-f]{32}$/);
+    assert.deepEqual(JSON.parse(Buffer.from(res.json.access.split('.')[0], 'base64url').toString()), { alg: 'HS256', typ: 'JWT' });
+    assert.equal(res.headers['cache-control'], 'no-store');
+  });
+
+  test('obtain with wrong credentials is 401 with Bearer realm="api" and no code', async () => {
+    const res = await post('/api/token/', { username: 'alice', password: 'nope' });
+    assert.equal(res.status, 401);
+    assert.equal(res.body, '{"detail":"No active account found with the given credentials"}');
+    assert.equal(res.headers['www-authenticate'], CHALLENGE);
+    const empty = await post('/api/token/', {});
+    assert.equal(empty.body, '{"username":["This field is required."],"password":["This field is required."]}');
+  });
+
+  test('an access token authenticates; the Bearer keyword is case-sensitive', async () => {
+    const { access } = await obtain();
+    assert.equal((await t.client().request('GET', '/api/profile/', { headers: bearer(access) })).status, 200);
+    const lower = await t.client().request('GET', '/api/profile/', { headers: { authorization: `bearer ${access}` } });
+    assert.equal(lower.status, 401);
+    assert.equal(lower.body, '{"detail":"Authentication credentials were not provided."}');
+  });
+
+  test('a bad Bearer header gets simplejwt\'s bodies; token-first → 401 Token, session-first → 403', async () => {
+    const two = await t.client().request('GET', '/api/profile/', { headers: { authorization: 'Bearer a b' } });
+    assert.equal(two.status, 401);
+    assert.equal(two.body, '{"detail":"Authorization header must contain two space-delimited values","code":"bad_authorization_header"}');
+    assert.equal(two.headers['www-authenticate'], 'Token');
+    const bad = await t.client().request('GET', '/api/dashboard/', { headers: { authorization: 'Bearer abc.def.ghi' } });
+    assert.equal(bad.status, 403);
+    assert.equal(
+      bad.body,
+      '{"detail":"Given token not valid for any token type","code":"token_not_valid","messages":[{"token_class":"AccessToken","token_type":"access","message":"Token is invalid"}]}',
+    );
+    assert.equal(bad.headers['www-authenticate'], undefined);
+  });
+
+  test('a refresh token is not an access token: "Token has wrong type"', async () => {
+    const { refresh } = await obtain();
+    const res = await t.client().request('GET', '/api/profile/', { headers: bearer(refresh) });
+    assert.equal(res.status, 401);
+    assert.equal(res.json.messages[0].message, 'Token has wrong type');
+  });
+
+  test('an access token expires after 5 minutes: "Token is expired"', async () => {
+    const { access } = await obtain();
+    clock.advance(299_000);
+    assert.equal((await t.client().request('GET', '/api/profile/', { headers: bearer(access) })).status, 200);
+    clock.advance(2_000);
+    const res = await t.client().request('GET', '/api/profile/', { headers: bearer(access) });
+    assert.equal(res.json.messages[0].message, 'Token is expired');
+  });
+
+  test('refresh rotates: {"access","refresh"}; reusing the old one is "Token is blacklisted" and ends the family', async () => {
+    const first = await obtain();
+    const rotated = await post('/api/token/refresh/', { refresh: first.refresh });
+    assert.equal(rotated.status, 200);
+    assert.deepEqual(Object.keys(rotated.json), ['access', 'refresh']);
+    const replay = await post('/api/token/refresh/', { refresh: first.refresh });
+    assert.equal(replay.status, 401);
+    assert.equal(replay.body, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
+    assert.equal(replay.headers['www-authenticate'], CHALLENGE);
+    // The family is dead: the legitimate holder's newer token no longer refreshes either.
+    const descendant = await post('/api/token/refresh/', { refresh: rotated.json.refresh });
+    assert.equal(descendant.body, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
+    // Another family of the same user is untouched.
+    const other = await obtain();
+    assert.equal((await post('/api/token/refresh/', { refresh: other.refresh })).status, 200);
+  });
+
+  test('JWT-07: two concurrent refreshes of one token: exactly one succeeds', async () => {
+    const { refresh } = await obtain('bob');
+    const results = await Promise.all(Array.from({ length: 10 }, () => post('/api/token/refresh/', { refresh })));
+    assert.equal(results.filter((r) => r.status === 200).length, 1);
+    assert.ok(results.filter((r) => r.status !== 200).every((r) => r.status === 401));
+  });
+
+  test('refresh errors: access token, garbage, missing field', async () => {
+    const { access } = await obtain();
+    assert.equal((await post('/api/token/refresh/', { refresh: access })).body, '{"detail":"Token has wrong type","code":"token_not_valid"}');
+    assert.equal((await post('/api/token/refresh/', { refresh: 'x' })).body, '{"detail":"Token is invalid","code":"token_not_valid"}');
+    assert.equal((await post('/api/token/refresh/', {})).body, '{"refresh":["This field is required."]}');
+  });
+
+  test('CVE-2024-22513 / SES-11: refresh for an inactive user is refused', async () => {
+    const { refresh, access } = await obtain('carol');
+    await t.gh.accounts.setActive((await t.gh.accounts.getByUsername('carol'))!, false);
+    const res = await post('/api/token/refresh/', { refresh });
+    assert.equal(res.status, 401);
+    assert.equal(res.body, '{"detail":"No active account found for the given token."}');
+    const use = await t.client().request('GET', '/api/profile/', { headers: bearer(access) });
+    assert.equal(use.body, '{"detail":"User is inactive","code":"user_inactive"}');
+  });
+
+  test('verify: 200 {} for any valid token, 401 for bad ones, 400 for a blacklisted refresh', async () => {
+    const { access, refresh } = await obtain();
+    assert.equal((await post('/api/token/verify/', { token: access })).body, '{}');
+    assert.equal((await post('/api/token/verify/', { token: refresh })).body, '{}');
+    const bad = await post('/api/token/verify/', { token: 'x.y.z' });
+    assert.equal(bad.status, 401);
+    assert.equal(bad.body, '{"detail":"Token is invalid","code":"token_not_valid"}');
+    await post('/api/token/blacklist/', { refresh });
+    const spent = await post('/api/token/verify/', { token: refresh });
+    assert.equal(spent.status, 400);
+    assert.equal(spent.body, '{"non_field_errors":["Token is blacklisted"]}');
+  });
+
+  test('blacklist: 200 {}, then 401 "Token is blacklisted"; the token no longer refreshes', async () => {
+    const { refresh } = await obtain();
+    const res = await post('/api/token/blacklist/', { refresh });
+    assert.equal(res.status, 200);
+    assert.equal(res.body, '{}');
+    assert.equal((await post('/api/token/blacklist/', { refresh })).body, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
+    assert.equal((await post('/api/token/refresh/', { refresh })).status, 401);
+  });
+
+  test('logout everywhere ends access tokens at once (per-user "not before")', async () => {
+    const { access, refresh } = await obtain('dan');
+    const headers = bearer(access);
+    assert.equal((await t.client().request('GET', '/api/profile/', { headers })).status, 200);
+    assert.equal((await t.client().request('POST', '/api/logoutall/', { headers })).status, 204);
+    const res = await t.client().request('GET', '/api/profile/', { headers });
+    assert.equal(res.status, 401);
+    assert.equal(res.json.code, 'token_not_valid');
+    assert.equal((await post('/api/token/refresh/', { refresh })).body, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
+    // A token obtained afterwards, even in the same second (here one millisecond later), works.
+    clock.advance(1);
+    const fresh = await obtain('dan');
+    assert.equal((await t.client().request('GET', '/api/profile/', { headers: bearer(fresh.access) })).status, 200);
+  });
+
+  test('SES-10: a password change ends access and refresh tokens', async () => {
+    const { access, refresh } = await obtain('ed');
+    const c = t.client();
+    await c.login('ed');
+    const res = await c.request('POST', '/api/password/change/', { json: { old_password: 'Pw-12345678', new_password: 'Fresh-pass-9911' }, csrf: true });
+    assert.equal(res.status, 200);
+    assert.equal((await t.client().request('GET', '/api/profile/', { headers: bearer(access) })).status, 401);
+    assert.equal((await post('/api/token/refresh/', { refresh })).status, 401);
+  });
+
+  test('JWT requests are not subject to CSRF', async () => {
+    const { access } = await obtain();
+    const res = await t.client().request('POST', '/api/articles/', { json: { title: 'jwt' }, headers: bearer(access) });
+    assert.equal(res.status, 201);
+  });
+
+  test('CVE-2015-9235: alg "none" and an HS256 token signed with another key are refused over HTTP', async () => {
+    const { access } = await obtain();
+    const [, body] = access.split('.');
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${body}.`;
+    const forged = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${body}`;
+    const signature = createHmac('sha256', 'not-the-secret').update(forged).digest('base64url');
+    for (const token of [none, `${forged}.${signature}`]) {
+      const res = await t.client().request('GET', '/api/profile/', { headers: bearer(token) });
+      assert.equal(res.status, 401);
+    }
+  });
+
+  test('GET /.well-known/jwks.json answers an empty key set for HS256', async () => {
+    const res = await t.client().request('GET', '/.well-known/jwks.json');
+    assert.equal(res.body, '{"keys":[]}');
+  });
+
+  test('the token views allow POST only', async () => {
+    const res = await t.client().request('GET', '/api/token/');
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.allow, 'POST, OPTIONS');
+  });
+});
