@@ -5,7 +5,7 @@
  * N concurrent verifies reach on the libuv threadpool (UV_THREADPOOL_SIZE,
  * default 4) across the machine's cores.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Argon2idHasher, DjangoPbkdf2Hasher, PasswordHashers, ScryptHasher } from '../src/passwords/index.ts';
 
 const DJANGO_52 = 'pbkdf2_sha256$1000000$YGaHRYa5HNwQRWf1oEQmHp$AVraCZod/JTLBuvHnmqMn+t6/DA6e01WhBoBl/hHKFc=';
@@ -75,7 +75,10 @@ for (const n of [1, 4]) {
 }
 
 const pool = process.env.UV_THREADPOOL_SIZE ?? '4 (default)';
-console.log(`Node ${process.version}, ${availableParallelism()} cores, UV_THREADPOOL_SIZE=${pool}\n`);
+const load = loadavg()[0].toFixed(2); // other work on the machine skews every figure
+console.log(
+  `Node ${process.version}, ${availableParallelism()} cores, UV_THREADPOOL_SIZE=${pool}, load ${load}\n`,
+);
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(`${'measure'.padEnd(width)} | result`);
 console.log(`${'-'.repeat(width)}-|-${'-'.repeat(10)}`);

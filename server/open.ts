@@ -1,6 +1,5 @@
 import {
   type Clock,
-  ConfigurationError,
   createGatehouse,
   createSqliteStores,
   type Gatehouse,
@@ -9,15 +8,19 @@ import {
 } from '#gatehouse';
 import type { Config } from './config.ts';
 
+/** The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only when it is configured. */
+async function openStores(config: Config, clock: Clock | undefined): Promise<Stores> {
+  if (config.database.kind === 'sqlite') return createSqliteStores(config.database.path, { clock });
+  const { createPostgresStores } = await import('#gatehouse/stores/postgres');
+  return createPostgresStores(config.database.url, { clock });
+}
+
 /** Opens the configured stores and a Gatehouse over them: shared by the server and the CLI. */
 export async function openGatehouse(
   config: Config,
   options: { clock?: Clock; hashers?: PasswordHashers } = {},
 ): Promise<{ gh: Gatehouse; stores: Stores; close(): Promise<void> }> {
-  if (config.database.kind !== 'sqlite') {
-    throw new ConfigurationError('DATABASE_URL: PostgreSQL support is not built yet; use sqlite:PATH');
-  }
-  const stores = createSqliteStores(config.database.path, { clock: options.clock });
+  const stores = await openStores(config, options.clock);
   const gh = createGatehouse({
     stores,
     secretKey: config.secretKey,

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError, AuthenticationFailed, CsrfFailed, NotAuthenticated } from './errors.ts';
+import {
+  ApiError,
+  AuthenticationFailed,
+  CsrfFailed,
+  NotAuthenticated,
+  StoreUnavailableError,
+} from './errors.ts';
 import { AllowAny, and, IsAdminUser, IsAuthenticated, or } from './permissions/index.ts';
 import { checkObjectPermissions, type Policy, runPipeline } from './pipeline.ts';
 import { type AuthRequest, createAuthRequest } from './request.ts';
@@ -304,16 +310,46 @@ test('a non-authentication error from an authenticator (a store outage) is not r
   );
 });
 
+test('a store outage inside an authenticator is a 503, even on AllowAny: it never authenticates', async () => {
+  const outage = token(new StoreUnavailableError('redis: connection refused'));
+  const later = session(makeUser());
+  const result = await refusal(
+    makeRequest(),
+    policy({ authenticators: [outage, later], permissions: [AllowAny] }),
+  );
+  assert.deepEqual(result, {
+    status: 503,
+    headers: {},
+    body: '{"detail":"Service temporarily unavailable."}',
+  });
+  assert.equal(later.calls, 0);
+});
+
+test('a store outage inside a throttle is a 503, not a free pass', async () => {
+  const broken: Throttle = {
+    async allow() {
+      throw new StoreUnavailableError('redis: timeout');
+    },
+  };
+  const result = await refusal(makeRequest(), policy({ permissions: [AllowAny], throttles: [broken] }));
+  assert.equal(result.status, 503);
+});
+
 // ── permissions ─────────────────────────────────────────────────────────
 
 test('the first refusing permission decides, with its message', async () => {
   const seen: string[] = [];
-  const first: Permission = { hasPermission: () => (seen.push('first'), true) };
-  const second: Permission = {
-    message: 'Only authors may edit.',
-    hasPermission: () => (seen.push('second'), false),
-  };
-  const third: Permission = { message: 'never asked', hasPermission: () => (seen.push('third'), false) };
+  /** A permission that records being asked, then answers. */
+  const asking = (name: string, answer: boolean, message?: string): Permission => ({
+    message,
+    hasPermission() {
+      seen.push(name);
+      return answer;
+    },
+  });
+  const first = asking('first', true);
+  const second = asking('second', false, 'Only authors may edit.');
+  const third = asking('third', false, 'never asked');
   const result = await refusal(
     makeRequest('PUT'),
     policy({ authenticators: [token(makeUser())], permissions: [first, second, third] }),
@@ -436,7 +472,12 @@ test('a CSRF failure is 403 "CSRF Failed: …" and never a challenge, even behin
 test('a CSRF failure stops the request before permissions and throttles', async () => {
   const csrf = recordingCsrf('CSRF token missing.');
   let asked = false;
-  const watch: Permission = { hasPermission: () => ((asked = true), true) };
+  const watch: Permission = {
+    hasPermission() {
+      asked = true;
+      return true;
+    },
+  };
   const throttle = fakeThrottle({ allowed: true });
   await refusal(
     makeRequest('POST'),

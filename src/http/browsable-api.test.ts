@@ -31,6 +31,19 @@ test('application/json, */* or no Accept selects JSON', () => {
   assert.equal(wantsHtml(get('/api/', 'text/html;q=0.5, application/json')), false);
 });
 
+test('as DRF 3.14, JSON wins whenever application/json is as specific as text/html, whatever the order', {
+  todo: 'wantsHtml ranks by order and q; DRF ranks by specificity only, then by renderer order (JSON first)',
+}, () => {
+  assert.equal(wantsHtml(get('/api/', 'text/html, application/json')), false);
+  assert.equal(wantsHtml(get('/api/', 'application/json;q=0.1, text/html')), false);
+});
+
+test('as DRF 3.14, text/* selects the browsable API (JSON does not match it)', {
+  todo: 'wantsHtml only recognises the exact text/html type',
+}, () => {
+  assert.equal(wantsHtml(get('/api/', 'text/*')), true);
+});
+
 test('?format=json selects JSON even from a browser; ?format=api selects HTML', () => {
   assert.equal(wantsHtml(get('/api/?format=json', FIREFOX)), false);
   assert.equal(wantsHtml(get('/api/?format=api', 'application/json')), true);

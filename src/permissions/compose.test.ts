@@ -35,8 +35,14 @@ const signedIn = context(john);
 function spy(answer: { view: boolean; object?: boolean }) {
   const calls = { view: 0, object: 0 };
   const permission: Permission = {
-    hasPermission: () => (calls.view++, answer.view),
-    hasObjectPermission: () => (calls.object++, answer.object ?? true),
+    hasPermission() {
+      calls.view++;
+      return answer.view;
+    },
+    hasObjectPermission() {
+      calls.object++;
+      return answer.object ?? true;
+    },
   };
   return { permission, calls };
 }

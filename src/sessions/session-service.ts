@@ -51,6 +51,8 @@ export class SessionService {
   readonly #secure: boolean;
   readonly #clock: Clock;
   readonly #random: Random;
+  // Password hash → session auth hash; a pure function of the two, so caching cannot go stale.
+  readonly #authHashes = new Map<string, string>();
 
   constructor(settings: SessionSettings) {
     this.#store = settings.store;
@@ -131,8 +133,15 @@ export class SessionService {
     return this.#store.deleteExpired(now - this.idleTimeout * 1000, now - this.absoluteTimeout * 1000);
   }
 
+  /** Django's session auth hash of the user's current password (memoised: it is on every request's path). */
   authHash(user: User): string {
-    return sessionAuthHash(user.password, this.#hashKey);
+    let hash = this.#authHashes.get(user.password);
+    if (hash === undefined) {
+      hash = sessionAuthHash(user.password, this.#hashKey);
+      if (this.#authHashes.size >= 10_000) this.#authHashes.clear();
+      this.#authHashes.set(user.password, hash);
+    }
+    return hash;
   }
 
   /** `sessionid`: HttpOnly, SameSite=Lax, Path=/, Max-Age two weeks (capped by the absolute limit). */

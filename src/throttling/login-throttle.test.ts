@@ -78,6 +78,20 @@ test('AUTH-04: the lockout ends with its window (fake clock), and the counter st
   await throttle.check('alice', rotatingAddress());
 });
 
+test('AUTH-06: advancing the clock by Retry-After lets the next attempt through', async () => {
+  const { clock, throttle } = setup({ accountRate: '3/min' });
+  for (let i = 0; i < 3; i++) await throttle.recordFailure('alice', rotatingAddress());
+  clock.advance(12_345);
+  const error = await throttledWith(throttle.check('alice', rotatingAddress()));
+  const retryAfter = Number(error.headers['retry-after']);
+  assert.ok(Number.isInteger(retryAfter) && retryAfter > 0);
+  assert.equal(retryAfter, 48, 'the window ends 47.655 s later: rounded up');
+  clock.advance((retryAfter - 1) * 1000);
+  await throttledWith(throttle.check('alice', rotatingAddress()));
+  clock.advance(1000);
+  await throttle.check('alice', rotatingAddress());
+});
+
 test('AUTH-05: one address trying many accounts is throttled after the address limit', async () => {
   const { throttle } = setup({ addressRate: '20/min' });
   const address = '203.0.113.9';
@@ -134,8 +148,14 @@ test('usernames are never stored in clear in counter keys', async () => {
   const clock = createFakeClock(0);
   const { counters } = createMemoryStores({ clock });
   const spying = {
-    increment: (key: string, ttl: number) => (keys.push(key), counters.increment(key, ttl)),
-    get: (key: string) => (keys.push(key), counters.get(key)),
+    increment(key: string, ttl: number) {
+      keys.push(key);
+      return counters.increment(key, ttl);
+    },
+    get(key: string) {
+      keys.push(key);
+      return counters.get(key);
+    },
     reset: (key: string) => counters.reset(key),
   };
   const throttle = new LoginThrottle({ counters: spying, clock });

@@ -29,7 +29,8 @@ const url = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.
 
 /** Why the suites cannot run here, or undefined when they can. */
 async function skipReason(): Promise<string | undefined> {
-  if (process.env.GATEHOUSE_TEST_POSTGRES === '0') return 'PostgreSQL not available (GATEHOUSE_TEST_POSTGRES=0)';
+  if (process.env.GATEHOUSE_TEST_POSTGRES === '0')
+    return 'PostgreSQL not available (GATEHOUSE_TEST_POSTGRES=0)';
   if (process.env.GATEHOUSE_TEST_POSTGRES === '1') return undefined; // must be there: fail, never skip
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   try {
@@ -104,7 +105,9 @@ if (reason) {
         const user = await makeUser(stores.users);
         const jti = unique('jti');
         await stores.refreshTokens.issue({ jti, familyId: unique('fam'), userId: user.id, expiresAt: 1e12 });
-        const results = await Promise.all(Array.from({ length: 20 }, () => stores.refreshTokens.consume(jti)));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => stores.refreshTokens.consume(jti)),
+        );
         assert.equal(results.filter((r) => r.status === 'consumed').length, 1);
         const admin = new pg.Client({ connectionString: url });
         await admin.connect();

@@ -72,6 +72,12 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
 
+/** An AggregateError (several addresses, all refused) has no message of its own: use the first. */
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
+  return error instanceof Error && error.message ? error.message : String(error);
+}
+
 /**
  * Awaits one database call, turning unavailability into `StoreUnavailableError`
  * and letting every other error through unchanged.
@@ -85,8 +91,7 @@ export async function guard<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (isUnavailableError(error)) {
-      const message = error instanceof Error ? error.message || String(error) : String(error);
-      throw new StoreUnavailableError(`postgres unavailable: ${message}`, { cause: error });
+      throw new StoreUnavailableError(`postgres unavailable: ${messageOf(error)}`, { cause: error });
     }
     throw error;
   }

@@ -43,7 +43,10 @@ export interface PostgresStoresOptions extends PostgresPoolOptions {
  * await stores.close();
  * ```
  */
-export async function createPostgresStores(url: string, options: PostgresStoresOptions = {}): Promise<Stores> {
+export async function createPostgresStores(
+  url: string,
+  options: PostgresStoresOptions = {},
+): Promise<Stores> {
   const pool = createPostgresPool(url, options);
   try {
     await migrate(pool, postgresMigrations, { schema: options.schema });

@@ -72,6 +72,8 @@ export class PostgresRefreshTokenStore implements RefreshTokenStore {
   }
 
   async deleteExpired(now: number): Promise<number> {
-    return (await query(this.#pool, 'DELETE FROM refresh_tokens WHERE expires_at <= $1', [now])).rowCount ?? 0;
+    return (
+      (await query(this.#pool, 'DELETE FROM refresh_tokens WHERE expires_at <= $1', [now])).rowCount ?? 0
+    );
   }
 }

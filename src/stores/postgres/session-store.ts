@@ -56,22 +56,27 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async delete(keyHash: string): Promise<SessionRecord | null> {
-    const { rows } = await query(this.#pool, 'DELETE FROM sessions WHERE key_hash = $1 RETURNING *', [keyHash]);
+    const { rows } = await query(this.#pool, 'DELETE FROM sessions WHERE key_hash = $1 RETURNING *', [
+      keyHash,
+    ]);
     return rows.length ? toSession(rows[0]) : null;
   }
 
   async deleteById(userId: number, id: string): Promise<SessionRecord | null> {
-    const { rows } = await query(this.#pool, 'DELETE FROM sessions WHERE user_id = $1 AND id = $2 RETURNING *', [
-      userId,
-      id,
-    ]);
+    const { rows } = await query(
+      this.#pool,
+      'DELETE FROM sessions WHERE user_id = $1 AND id = $2 RETURNING *',
+      [userId, id],
+    );
     return rows.length ? toSession(rows[0]) : null;
   }
 
   async listByUser(userId: number): Promise<SessionRecord[]> {
-    const { rows } = await query(this.#pool, 'SELECT * FROM sessions WHERE user_id = $1 ORDER BY created_at, id COLLATE "C"', [
-      userId,
-    ]);
+    const { rows } = await query(
+      this.#pool,
+      'SELECT * FROM sessions WHERE user_id = $1 ORDER BY created_at, id COLLATE "C"',
+      [userId],
+    );
     return rows.map(toSession);
   }
 
@@ -86,10 +91,11 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async deleteExpired(idleBefore: number, createdBefore: number): Promise<number> {
-    const { rowCount } = await query(this.#pool, 'DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2', [
-      idleBefore,
-      createdBefore,
-    ]);
+    const { rowCount } = await query(
+      this.#pool,
+      'DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2',
+      [idleBefore, createdBefore],
+    );
     return rowCount ?? 0;
   }
 }
