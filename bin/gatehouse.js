@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `gatehouse` command. The CLI is TypeScript that Node 24 runs as is (type
 // stripping), so older versions stop here with one line. This file stays plain
-// JavaScript that any Node parses: no top-level await, no TypeScript.
+// JavaScript that old Node versions still parse: no top-level await, no `?.`, no TypeScript.
 const major = Number(process.versions.node.split('.')[0]);
 if (!(major >= 24)) {
   process.stderr.write(
@@ -19,12 +19,20 @@ process.on('warning', (warning) => {
   for (const listener of printWarning) listener.call(process, warning);
 });
 
-import('../cli/main.ts').then(
-  async ({ main }) => {
-    process.exitCode = await main(process.argv.slice(2));
-  },
-  (error) => {
-    process.stderr.write(`gatehouse: cannot load the CLI: ${error.message}\n`);
-    process.exitCode = 1;
-  },
-);
+// Node's on-disk compile cache (os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE) keeps the
+// stripped and compiled modules: it halves the start-up of every later run. NODE_DISABLE_COMPILE_CACHE=1 opts out.
+import('node:module')
+  .then((module) => {
+    if (module.enableCompileCache) module.enableCompileCache();
+  })
+  .catch(() => {})
+  .then(() => import('../cli/main.ts'))
+  .then(
+    async ({ main }) => {
+      process.exitCode = await main(process.argv.slice(2));
+    },
+    (error) => {
+      process.stderr.write(`gatehouse: cannot load the CLI: ${error.message}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -42,8 +42,6 @@ export function commandHelp(command: Command): string {
   return [
     `Usage: gatehouse ${command.usage ?? usageLine(command)}`,
     '',
-    command.summary + '.',
-    '',
     command.description,
     '',
     'Options:',

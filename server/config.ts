@@ -32,6 +32,9 @@ type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
+  if (env.SECRET_KEY && Buffer.byteLength(env.SECRET_KEY) < 32) {
+    throw new ConfigurationError('SECRET_KEY: must be at least 32 bytes (it signs HS256 JWTs and session auth hashes)');
+  }
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),

@@ -40,7 +40,7 @@ export { isSafeRedirect } from './http/safe-redirect.ts';
 export type * from './stores/types.ts';
 export { UsernameTakenError } from './stores/types.ts';
 export { createMemoryStores } from './stores/memory/index.ts';
-export { createSqliteStores, openSqliteDatabase, migrate, type Migration } from './stores/sqlite/index.ts';
+export { createSqliteStores, openSqliteDatabase, migrate, sqliteMigrations, type Migration } from './stores/sqlite/index.ts';
 export { type Clock, systemClock } from './internal/clock.ts';
 export { type Random, cryptoRandom } from './internal/random.ts';
 export { JWTAuthentication } from './authentication/jwt.ts';

@@ -90,7 +90,7 @@ async function checkThrottles(ctx: RequestContext, throttles: readonly Throttle[
 export function challenge(error: unknown, req: AuthRequest, authenticators: readonly Authenticator[]): unknown {
   if (!(error instanceof NotAuthenticated || error instanceof AuthenticationFailed)) return error;
   const header = authenticators[0]?.authenticateHeader(req) ?? null;
-  if (header !== null) {
+  if (header) {
     return new ApiError(401, error.body, error.code, { ...error.headers, 'www-authenticate': header });
   }
   return new ApiError(403, error.body, error.code, error.headers);

@@ -21,7 +21,8 @@ export function jsonResponse(status: number, data?: unknown, headers: Record<str
 
 /** DRF's JSON: no whitespace, insertion order, raw UTF-8, `application/json` without charset. */
 export function renderJson(data: unknown): string {
-  return JSON.stringify(data);
+  // Python's json escapes the two line separators JavaScript leaves raw.
+  return JSON.stringify(data).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /**

@@ -12,7 +12,7 @@ gatehouse clearsessions removes them; they no longer authenticate.`,
   async run({ positionals: [username] }, ctx) {
     const { gh } = await ctx.open();
     const user = await findUser(gh, username);
-    const list = await gh.sessions.list(user.id);
+    const list = await gh.sessions.listAll(user.id);
     if (list.length === 0) return ctx.print(`User ${user.username} has no sessions.`);
     const now = gh.clock.now();
     const expired = (createdAt: number, lastSeenAt: number) =>

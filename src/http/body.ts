@@ -25,7 +25,7 @@ export interface ParsedBody {
 export function parseBody(req: AuthRequest, accept: readonly BodyKind[] = ['json', 'form', 'multipart']): ParsedBody {
   const raw = req.rawBody;
   const type = mediaType(req);
-  if (!raw || raw.length === 0 || !type) return { kind: 'empty', data: {} };
+  if (!raw || raw.length === 0) return { kind: 'empty', data: {} };
   const kind: BodyKind | null =
     type === 'application/json'
       ? 'json'
@@ -34,7 +34,8 @@ export function parseBody(req: AuthRequest, accept: readonly BodyKind[] = ['json
         : type === 'multipart/form-data'
           ? 'multipart'
           : null;
-  if (kind === null || !accept.includes(kind)) throw new UnsupportedMediaType(header(req, 'content-type') ?? type);
+  // A body without a Content-Type is DRF's `Unsupported media type "" in request.`
+  if (kind === null || !accept.includes(kind)) throw new UnsupportedMediaType(header(req, 'content-type') ?? '');
   if (kind === 'json') return { kind, data: parseJson(raw) };
   if (kind === 'form') return { kind, data: lastValues(new URLSearchParams(decodeUtf8(raw, 'Form'))) };
   return { kind, data: parseMultipart(raw, header(req, 'content-type') ?? '') };

@@ -29,7 +29,7 @@ export class Cors {
 
   constructor(options: CorsOptions) {
     for (const origin of options.allowedOrigins) {
-      if (origin === '*' || !/^https?:\/\/[^/]+$/.test(origin)) {
+      if (origin.includes('*') || !/^https?:\/\/[^/]+$/.test(origin)) {
         throw new ConfigurationError(`CORS allowed origins must be exact origins like https://app.example.com, got ${JSON.stringify(origin)}`);
       }
     }

@@ -124,9 +124,7 @@ test("non-dict data names Python's type: bool, int, float, str", () => {
   }
 });
 
-test('a JSON null body gives {"non_field_errors":["No data provided"]} (Serializer.errors edge case, verified on DRF 3.14)', {
-  todo: 'charFields answers "Invalid data. Expected a dictionary, but got NoneType." for null',
-}, () => {
+test('a JSON null body gives {"non_field_errors":["No data provided"]} (Serializer.errors edge case, verified on DRF 3.14)', () => {
   assert.deepEqual(errorsFor(null), { non_field_errors: ['No data provided'] });
 });
 
@@ -152,25 +150,19 @@ test('prototype-less dicts (form bodies) are read as any other', () => {
   assert.deepEqual(charFields(data, login), { username: 'alice', password: 'pw' });
 });
 
-test('NUL characters are refused: "Null characters are not allowed." (ProhibitNullCharactersValidator)', {
-  todo: "charFields does not run DRF CharField's ProhibitNullCharactersValidator",
-}, () => {
+test('NUL characters are refused: "Null characters are not allowed." (ProhibitNullCharactersValidator)', () => {
   assert.deepEqual(errorsFor({ username: 'a\u0000b', password: 'x' }), {
     username: ['Null characters are not allowed.'],
   });
 });
 
-test('lone surrogates are refused: "Surrogate characters are not allowed: U+D800."', {
-  todo: "charFields does not run DRF CharField's ProhibitSurrogateCharactersValidator",
-}, () => {
+test('lone surrogates are refused: "Surrogate characters are not allowed: U+D800."', () => {
   assert.deepEqual(errorsFor({ username: '\ud800x', password: 'x' }), {
     username: ['Surrogate characters are not allowed: U+D800.'],
   });
 });
 
-test("trimming is Python's str.strip(): \\x1f and \\x85 are stripped, a BOM is kept", {
-  todo: 'String.prototype.trim differs from str.strip on U+001C–U+001F, U+0085 (stripped by Python) and U+FEFF (kept by Python)',
-}, () => {
+test("trimming is Python's str.strip(): \\x1f and \\x85 are stripped, a BOM is kept", () => {
   assert.deepEqual(charFields({ username: '\x1falice\x85', password: 'x' }, login), {
     username: 'alice',
     password: 'x',

@@ -1,4 +1,8 @@
 import { ValidationError } from '../errors.ts';
+import { pyStrip } from '../passwords/python-str.ts';
+
+// A UTF-16 surrogate without its partner: DRF's ProhibitSurrogateCharactersValidator refuses it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface CharFieldSpec {
   required?: boolean;
@@ -18,7 +22,8 @@ export interface CharFieldSpec {
  * ```
  */
 export function charFields<K extends string>(data: unknown, spec: Record<K, CharFieldSpec>): Record<K, string> {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+  if (data === null) throw new ValidationError({ non_field_errors: ['No data provided'] });
+  if (typeof data !== 'object' || Array.isArray(data)) {
     const got = Array.isArray(data) ? 'list' : data === null ? 'NoneType' : pythonType(data);
     throw new ValidationError({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] });
   }
@@ -44,13 +49,24 @@ export function charFields<K extends string>(data: unknown, spec: Record<K, Char
       continue;
     }
     let value = String(raw);
-    if (field.trim !== false) value = value.trim();
+    if (field.trim !== false) value = pyStrip(value);
     if (value === '' && !field.allowBlank) {
       errors[name] = ['This field may not be blank.'];
       continue;
     }
+    // DRF runs every validator and lists each failure, in this order.
+    const problems: string[] = [];
     if (field.maxLength !== undefined && [...value].length > field.maxLength) {
-      errors[name] = [`Ensure this field has no more than ${field.maxLength} characters.`];
+      problems.push(`Ensure this field has no more than ${field.maxLength} characters.`);
+    }
+    if (value.includes('\0')) problems.push('Null characters are not allowed.');
+    const surrogate = LONE_SURROGATE.exec(value);
+    if (surrogate) {
+      const code = surrogate[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      problems.push(`Surrogate characters are not allowed: U+${code}.`);
+    }
+    if (problems.length > 0) {
+      errors[name] = problems;
       continue;
     }
     out[name] = value;

@@ -114,8 +114,17 @@ export class SessionService {
     return this.#store.delete(sha256Hex(key));
   }
 
-  list(userId: number): Promise<SessionRecord[]> {
+  /** Every stored session of the user, expired ones included (for operators: `gatehouse sessions`). */
+  listAll(userId: number): Promise<SessionRecord[]> {
     return this.#store.listByUser(userId);
+  }
+
+  /** The user's live sessions (those past a limit but not yet cleared are left out). */
+  async list(userId: number): Promise<SessionRecord[]> {
+    const now = this.#clock.now();
+    return (await this.#store.listByUser(userId)).filter(
+      (s) => now - s.lastSeenAt <= this.idleTimeout * 1000 && now - s.createdAt <= this.absoluteTimeout * 1000,
+    );
   }
 
   revoke(userId: number, id: string): Promise<SessionRecord | null> {

@@ -54,15 +54,23 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
     maxRetriesPerRequest: 0,
     // …and is never replayed later: the caller already saw it fail (no double INCR).
     autoResendUnfulfilledCommands: false,
-    // Reconnect forever, at most a second apart, so recovery follows Redis quickly.
+    // Reconnect forever, at most a second apart, so recovery follows Redis quickly…
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+    // …and do not wait the default 2 s for a dead peer to close a dropped connection.
+    disconnectTimeout: timeoutMs,
   };
   const commands = new Redis(url, { ...common, connectionName: name });
   // The bus re-subscribes itself on 'ready', so it knows when the subscription is back.
-  const subscriber = new Redis(url, { ...common, connectionName: `${name}-revocations`, autoResubscribe: false });
+  const subscriber = new Redis(url, {
+    ...common,
+    connectionName: `${name}-revocations`,
+    autoResubscribe: false,
+  });
   // ioredis reports every failed reconnection as 'error'; the bus and the
-  // commands' rejections already carry the state, so these would be noise.
-  for (const client of [commands, subscriber]) client.on('error', () => {});
+  // commands' rejections already carry the state, so these are only kept to
+  // explain a failed start ("ECONNREFUSED" says more than "Connection is closed").
+  let lastError: Error | null = null;
+  for (const client of [commands, subscriber]) client.on('error', (error: Error) => (lastError = error));
   const disconnect = () => {
     commands.disconnect();
     subscriber.disconnect();
@@ -77,7 +85,8 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
     bus?.close();
     disconnect();
     if (error instanceof StoreUnavailableError) throw error;
-    throw new StoreUnavailableError(`redis unavailable: ${(error as Error).message}`, { cause: error });
+    const cause = lastError ?? (error as Error);
+    throw new StoreUnavailableError(`redis unavailable: ${cause.message}`, { cause });
   }
 
   const openBus = bus;
@@ -91,7 +100,9 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
     async close() {
       openBus.close();
       // QUIT lets Redis finish what is in flight; disconnect covers a connection already gone.
-      await Promise.all([commands, subscriber].map((c) => (c.status === 'ready' ? c.quit() : null)?.catch(() => {})));
+      await Promise.all(
+        [commands, subscriber].map((c) => (c.status === 'ready' ? c.quit() : null)?.catch(() => {})),
+      );
       disconnect();
     },
   };

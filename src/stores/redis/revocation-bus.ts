@@ -34,7 +34,8 @@ export class RedisRevocationBus implements RevocationBus {
   readonly #listeners = new Set<(message: RevocationMessage) => void>();
   readonly #healthListeners = new Set<(healthy: boolean) => void>();
   readonly #heartbeat: NodeJS.Timeout;
-  readonly #handlers: Record<string, (...args: never[]) => void>;
+  /** Our listeners on the subscriber connection, kept so `close` can detach them. */
+  readonly #handlers: Record<string, (channel: string, payload: string) => void>;
   #healthy = false;
   /** Bumped on every connection loss, so a late SUBSCRIBE reply from a dead connection is ignored. */
   #generation = 0;
@@ -118,14 +119,17 @@ export class RedisRevocationBus implements RevocationBus {
   /**
    * A subscriber connection only ever reads, so a silently dead peer (a
    * network partition, a frozen server) would never be noticed: a PING that
-   * fails or times out drops the connection, which makes the bus unhealthy
-   * and lets ioredis reconnect.
+   * fails or times out makes the bus unhealthy at once, and drops the
+   * connection so ioredis reconnects (its 'close' may come much later: a
+   * frozen peer never answers the FIN).
    */
   #beat(): void {
     if (!this.#healthy) return;
     const generation = this.#generation;
     this.#subscriber.ping().catch(() => {
-      if (generation === this.#generation && !this.#closed) this.#subscriber.disconnect(true);
+      if (generation !== this.#generation || this.#closed) return;
+      this.#lost();
+      this.#subscriber.disconnect(true);
     });
   }
 

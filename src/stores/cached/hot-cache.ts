@@ -1,0 +1,119 @@
+import type { Clock } from '../../internal/clock.ts';
+import type { RevocationBus, RevocationMessage, SessionRecord, TokenRecord, User } from '../types.ts';
+import { TaggedLru } from './tagged-lru.ts';
+
+/** A bus that also reports changes of `healthy` (MemoryRevocationBus, RedisRevocationBus). */
+export interface HealthReportingBus extends RevocationBus {
+  onHealthChange(listener: (healthy: boolean) => void): () => void;
+}
+
+export interface HotCacheOptions {
+  /** Entries per kind (sessions, tokens, users). */
+  max: number;
+  /** The longest an entry lives, whatever else allows. */
+  ttlMs: number;
+  clock: Clock;
+}
+
+/**
+ * The in-process copies of the hot-path lookups, and the rule for serving
+ * them: only while the revocation bus is healthy. A revocation message from
+ * any instance drops the entry it names; a user message drops the user and
+ * every session and token of theirs. When the bus loses its connection the
+ * cache stops serving and, when it is back, starts empty: messages sent in
+ * between are gone, so nothing cached before may be trusted (fail closed).
+ *
+ * ```ts
+ * const cache = new HotCache(bus, { max: 10_000, ttlMs: 30_000, clock });
+ * const session = await cache.read(cache.sessions, keyHash, () => durable.getByKeyHash(keyHash), () => 30_000);
+ * ```
+ */
+export class HotCache {
+  readonly sessions: TaggedLru<string, SessionRecord>;
+  readonly tokens: TaggedLru<string, TokenRecord>;
+  readonly users: TaggedLru<number, User>;
+  readonly ttlMs: number;
+  readonly clock: Clock;
+  readonly #bus: RevocationBus;
+  readonly #unsubscribe: Array<() => void>;
+  /** A loss of health seen by polling, for a bus that does not report its changes. */
+  #missed = false;
+
+  constructor(bus: RevocationBus, options: HotCacheOptions) {
+    const { max, clock } = options;
+    const tags = (r: { userId: number; id: string }) => [`user:${r.userId}`, `id:${r.id}`];
+    this.sessions = new TaggedLru<string, SessionRecord>({ max, clock, tags });
+    this.tokens = new TaggedLru<string, TokenRecord>({ max, clock, tags });
+    this.users = new TaggedLru<number, User>({ max, clock });
+    this.ttlMs = options.ttlMs;
+    this.clock = clock;
+    this.#bus = bus;
+    this.#unsubscribe = [bus.subscribe((message) => this.revoke(message))];
+    const reporting = bus as Partial<HealthReportingBus>;
+    if (typeof reporting.onHealthChange === 'function') {
+      // Clear on the way down (nothing stale survives) and on the way up (a blip too short to poll).
+      this.#unsubscribe.push(reporting.onHealthChange.call(bus, () => this.clear()));
+    }
+  }
+
+  /** Whether cached copies may be served now. */
+  get serving(): boolean {
+    if (!this.#bus.healthy) {
+      this.#missed = true;
+      return false;
+    }
+    if (this.#missed) {
+      this.#missed = false;
+      this.clear();
+    }
+    return true;
+  }
+
+  /**
+   * A cached copy, or the durable store's answer (cached for `ttlFor(value)`
+   * ms, capped by `ttlMs`, unless an invalidation raced the load). Misses are
+   * never cached: a credential created on another instance must be found here
+   * at once. Values go in and come out as copies.
+   */
+  async read<K, V extends object>(
+    lru: TaggedLru<K, V>,
+    key: K,
+    load: () => Promise<V | null>,
+    ttlFor: (value: V) => number,
+  ): Promise<V | null> {
+    if (this.serving) {
+      const hit = lru.get(key);
+      if (hit) return { ...hit };
+    }
+    const generation = lru.generation;
+    const value = await load();
+    if (value && generation === lru.generation && this.serving) {
+      const ttl = Math.min(this.ttlMs, ttlFor(value));
+      if (ttl > 0) lru.set(key, { ...value }, ttl);
+    }
+    return value;
+  }
+
+  /** Applies a revocation from the bus (or a local write meaning the same). */
+  revoke(message: RevocationMessage): void {
+    if (message.kind === 'session') this.sessions.delete(message.keyHash);
+    else if (message.kind === 'token') this.tokens.delete(message.keyHash);
+    else {
+      this.users.delete(message.userId);
+      this.sessions.deleteTagged(`user:${message.userId}`);
+      this.tokens.deleteTagged(`user:${message.userId}`);
+    }
+  }
+
+  clear(): void {
+    this.sessions.clear();
+    this.tokens.clear();
+    this.users.clear();
+  }
+
+  /** Stops listening to the bus (which its owner closes). */
+  close(): void {
+    for (const off of this.#unsubscribe) off();
+    this.clear();
+  }
+}
