@@ -48,16 +48,28 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function load(url: string, headers: Record<string, string> = {}): Promise<{ rps: number; p99: number }> {
+async function load(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ rps: number; p99: number }> {
   await autocannon({ url, connections: 20, duration: 1, headers }); // warm-up: JIT, caches
   const result = await autocannon({ url, connections: 20, duration: SECONDS, headers });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
 async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json().catch(() => null), cookies: res.headers.getSetCookie() };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: await res.json().catch(() => null),
+    cookies: res.headers.getSetCookie(),
+  };
 }
 
 async function credentials(url: string) {
@@ -102,7 +114,14 @@ try {
 
   const only = process.env.BENCH_ONLY;
   if (!only || only === 'sqlite') {
-    await gatehouseScenarios('SQLite', { DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`, SECRET_KEY: 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz' }, bare.rps);
+    await gatehouseScenarios(
+      'SQLite',
+      {
+        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`,
+        SECRET_KEY: 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
+      },
+      bare.rps,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -116,4 +135,7 @@ const table = [
 console.log(`\n${table}\n`);
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-writeFileSync(join(ROOT, 'bench/results', `${stamp}.md`), `# npm run bench, ${new Date().toISOString()}\n\nNode ${process.version}, ${SECONDS} s per measurement, 20 connections.\n\n${table}\n`);
+writeFileSync(
+  join(ROOT, 'bench/results', `${stamp}.md`),
+  `# npm run bench, ${new Date().toISOString()}\n\nNode ${process.version}, ${SECONDS} s per measurement, 20 connections.\n\n${table}\n`,
+);

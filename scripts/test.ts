@@ -37,7 +37,9 @@ if (missing.length > 0) {
     console.error(`npm test: CI=true but ${missing.join(', ')} not available; refusing to skip suites.`);
     process.exit(1);
   }
-  console.log(`npm test: skipping the suites that need ${missing.join(', ')} (not available on this machine).`);
+  console.log(
+    `npm test: skipping the suites that need ${missing.join(', ')} (not available on this machine).`,
+  );
 }
 
 const env = {

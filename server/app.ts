@@ -36,7 +36,10 @@ export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyIn
   // Any other method on a known path answers 405 with Allow (HDR-03), as Django's View does.
   app.addHttpMethod('PROPFIND', { hasBody: true });
   useGatehouse(app, adapter);
-  const cors = new Cors({ allowedOrigins: config.corsAllowedOrigins, allowCredentials: config.corsAllowCredentials });
+  const cors = new Cors({
+    allowedOrigins: config.corsAllowedOrigins,
+    allowCredentials: config.corsAllowCredentials,
+  });
   const routes = [...contractRoutes(gh), ...spaRoutes()];
   const paths = new Set(routes.map((r) => r.path));
 
@@ -47,7 +50,10 @@ export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyIn
       url: route.path,
       exposeHeadRoute: false,
       handler: async (request, reply) => {
-        const res = await serve(fromFastifyRequest(request, adapter), request.params as Record<string, string>);
+        const res = await serve(
+          fromFastifyRequest(request, adapter),
+          request.params as Record<string, string>,
+        );
         return sendFastifyReply(reply, res, adapter);
       },
     });
@@ -56,9 +62,17 @@ export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyIn
   app.setNotFoundHandler((request, reply) => {
     const req = fromFastifyRequest(request, adapter);
     // Django's APPEND_SLASH: a GET of /api/me answers 301 to /api/me/ when that exists.
-    if ((req.method === 'GET' || req.method === 'HEAD') && !req.path.endsWith('/') && paths.has(`${req.path}/`)) {
+    if (
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      !req.path.endsWith('/') &&
+      paths.has(`${req.path}/`)
+    ) {
       const query = req.url.slice(req.path.length);
-      return sendFastifyReply(reply, { status: 301, headers: { location: `${req.path}/${query}` }, cookies: [], text: '' }, adapter);
+      return sendFastifyReply(
+        reply,
+        { status: 301, headers: { location: `${req.path}/${query}` }, cookies: [], text: '' },
+        adapter,
+      );
     }
     const res = cors.preflight(req) ?? toResponse(new NotFound());
     cors.decorate(req, res);

@@ -3,8 +3,9 @@
  * environment variables. Values are checked once, then frozen; a bad value is
  * a one-line ConfigurationError at start-up.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
 import { randomInt } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from '#gatehouse';
 
@@ -33,7 +34,9 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
   if (env.SECRET_KEY && Buffer.byteLength(env.SECRET_KEY) < 32) {
-    throw new ConfigurationError('SECRET_KEY: must be at least 32 bytes (it signs HS256 JWTs and session auth hashes)');
+    throw new ConfigurationError(
+      'SECRET_KEY: must be at least 32 bytes (it signs HS256 JWTs and session auth hashes)',
+    );
   }
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
@@ -43,7 +46,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     secretKey: env.SECRET_KEY || loadOrCreateSecretKey(resolve(cwd, 'var/secret.key')),
     secureCookies: flag(env, 'GATEHOUSE_SECURE_COOKIES'),
     trustedOrigins: list(env.GATEHOUSE_TRUSTED_ORIGINS),
-    allowedHosts: env.GATEHOUSE_ALLOWED_HOSTS ? list(env.GATEHOUSE_ALLOWED_HOSTS) : ['.localhost', '127.0.0.1', '[::1]'],
+    allowedHosts: env.GATEHOUSE_ALLOWED_HOSTS
+      ? list(env.GATEHOUSE_ALLOWED_HOSTS)
+      : ['.localhost', '127.0.0.1', '[::1]'],
     trustProxy: flag(env, 'GATEHOUSE_TRUST_PROXY'),
     sessionIdleTimeout: integer(env, 'GATEHOUSE_SESSION_IDLE_TIMEOUT', 1_209_600, 1),
     sessionAbsoluteTimeout: integer(env, 'GATEHOUSE_SESSION_ABSOLUTE_TIMEOUT', 2_592_000, 1),
@@ -66,7 +71,9 @@ export function parseDatabaseUrl(url: string | undefined, cwd: string): Config['
     if (!path) throw new ConfigurationError('DATABASE_URL: sqlite: needs a path, e.g. sqlite:var/db.sqlite3');
     return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(cwd, path) };
   }
-  throw new ConfigurationError(`DATABASE_URL: unsupported scheme in ${JSON.stringify(url.split(':')[0])}; use sqlite: or postgres://`);
+  throw new ConfigurationError(
+    `DATABASE_URL: unsupported scheme in ${JSON.stringify(url.split(':')[0])}; use sqlite: or postgres://`,
+  );
 }
 
 const SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)';
@@ -99,12 +106,20 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigurationError(`${name}: expected 1 or 0, got ${JSON.stringify(env[name])}`);
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(`${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    throw new ConfigurationError(
+      `${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }

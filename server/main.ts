@@ -13,7 +13,9 @@ try {
   const app = await buildApp(gh, config);
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
-  console.log(`Gatehouse listening on ${address} (database: ${where}${config.redisUrl ? ', Redis cache' : ''})`);
+  console.log(
+    `Gatehouse listening on ${address} (database: ${where}${config.redisUrl ? ', Redis cache' : ''})`,
+  );
   const stop = async () => {
     await app.close();
     await close();

@@ -48,5 +48,11 @@ export function tokenJson(token: TokenRecord) {
 }
 
 export function articleJson(article: Article, author: string) {
-  return { id: article.id, title: article.title, body: article.body, author, created: drfDate(article.created) };
+  return {
+    id: article.id,
+    title: article.title,
+    body: article.body,
+    author,
+    created: drfDate(article.created),
+  };
 }

@@ -2,8 +2,8 @@ import {
   type ApiResponse,
   type AuthRequest,
   addVary,
-  cookie,
   type Cors,
+  cookie,
   type Gatehouse,
   renderPage,
   wantsHtml,
@@ -33,11 +33,21 @@ export function serveRoute(gh: Gatehouse, cors: Cors, route: Route) {
   };
 }
 
-async function browsable(gh: Gatehouse, route: Route, req: AuthRequest, res: ApiResponse): Promise<ApiResponse> {
+async function browsable(
+  gh: Gatehouse,
+  route: Route,
+  req: AuthRequest,
+  res: ApiResponse,
+): Promise<ApiResponse> {
   // The page shows who is logged in; a failing lookup only hides the name.
   const found = await gh.sessions.resolve(cookie(req, gh.sessions.cookieName)).catch(() => null);
   const { token, cookie: csrf } = gh.csrfFor(req);
-  const text = renderPage(res, { name: route.view.name, path: req.path, username: found?.user.username ?? null, csrfToken: token });
+  const text = renderPage(res, {
+    name: route.view.name,
+    path: req.path,
+    username: found?.user.username ?? null,
+    csrfToken: token,
+  });
   return {
     status: res.status,
     headers: { ...res.headers, 'content-type': 'text/html; charset=utf-8' },

@@ -4,7 +4,7 @@ import type { PasswordHashers } from './passwords/password-hashers.ts';
 import { validatePassword } from './passwords/validators.ts';
 import { normalizeUsername } from './passwords/verify-credentials.ts';
 import type { Revocations } from './revocations.ts';
-import { type User, type UserStore, UsernameTakenError } from './stores/types.ts';
+import { type User, UsernameTakenError, type UserStore } from './stores/types.ts';
 
 export interface NewAccount {
   username: string;
@@ -48,8 +48,11 @@ export class Accounts {
     const errors: Record<string, string[]> = {};
     if ([...username].length > 150) errors.username = ['Ensure this field has no more than 150 characters.'];
     else if (!USERNAME.test(username)) {
-      errors.username = ['Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.'];
-    } else if (await this.#users.getByUsername(username)) errors.username = ['A user with that username already exists.'];
+      errors.username = [
+        'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+      ];
+    } else if (await this.#users.getByUsername(username))
+      errors.username = ['A user with that username already exists.'];
     const passwordErrors = validatePassword(input.password, { username, email });
     if (passwordErrors.length > 0) errors.password = passwordErrors;
     if (email && !EMAIL.test(email)) errors.email = ['Enter a valid email address.'];

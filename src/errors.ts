@@ -18,7 +18,12 @@ export class ApiError extends Error {
   readonly body: ErrorBody;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, detail: string | ErrorBody, code: string, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    detail: string | ErrorBody,
+    code: string,
+    headers: Record<string, string> = {},
+  ) {
     super(typeof detail === 'string' ? detail : JSON.stringify(detail));
     this.name = new.target.name;
     this.status = status;
@@ -36,7 +41,10 @@ export class ApiError extends Error {
 
 /** 401, or 403 when the view's first authenticator has no challenge (DRF's rule). */
 export class AuthenticationFailed extends ApiError {
-  constructor(detail: string | ErrorBody = 'Incorrect authentication credentials.', code = 'authentication_failed') {
+  constructor(
+    detail: string | ErrorBody = 'Incorrect authentication credentials.',
+    code = 'authentication_failed',
+  ) {
     super(401, detail, code);
   }
 }
@@ -48,7 +56,10 @@ export class NotAuthenticated extends ApiError {
 }
 
 export class PermissionDenied extends ApiError {
-  constructor(detail: string = 'You do not have permission to perform this action.', code = 'permission_denied') {
+  constructor(
+    detail: string = 'You do not have permission to perform this action.',
+    code = 'permission_denied',
+  ) {
     super(403, detail, code);
   }
 }

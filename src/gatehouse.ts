@@ -1,6 +1,6 @@
 import { Accounts } from './accounts.ts';
-import { SessionAuthentication } from './authentication/session.ts';
 import { JWTAuthentication } from './authentication/jwt.ts';
+import { SessionAuthentication } from './authentication/session.ts';
 import { TokenAuthentication } from './authentication/token.ts';
 import { CsrfProtection, csrfCookie } from './csrf/check.ts';
 import type { SetCookie } from './http/cookie.ts';
@@ -69,7 +69,11 @@ export class Gatehouse {
   readonly revocations: Revocations;
   readonly accounts: Accounts;
   readonly loginThrottle: LoginThrottle;
-  readonly authenticators: { session: SessionAuthentication; token: TokenAuthentication; jwt: JWTAuthentication };
+  readonly authenticators: {
+    session: SessionAuthentication;
+    token: TokenAuthentication;
+    jwt: JWTAuthentication;
+  };
   readonly defaults: Policy;
   readonly secureCookies: boolean;
 
@@ -105,9 +109,20 @@ export class Gatehouse {
       clock,
       random,
     });
-    this.jwt = new JwtService({ codec, users: stores.users, refreshTokens: stores.refreshTokens, clock, random });
+    this.jwt = new JwtService({
+      codec,
+      users: stores.users,
+      refreshTokens: stores.refreshTokens,
+      clock,
+      random,
+    });
     this.revocations = new Revocations({ stores, bus: settings.bus, clock });
-    this.accounts = new Accounts({ users: stores.users, hashers: this.hashers, revocations: this.revocations, clock });
+    this.accounts = new Accounts({
+      users: stores.users,
+      hashers: this.hashers,
+      revocations: this.revocations,
+      clock,
+    });
     this.loginThrottle = new LoginThrottle({
       counters: stores.counters,
       accountRate: settings.loginRate,
@@ -144,7 +159,11 @@ export class Gatehouse {
    */
   async authenticateCredentials(req: AuthRequest, username: string, password: string): Promise<User | null> {
     await this.loginThrottle.check(username, req.clientAddress);
-    const user = await verifyCredentials({ users: this.stores.users, hashers: this.hashers }, username, password);
+    const user = await verifyCredentials(
+      { users: this.stores.users, hashers: this.hashers },
+      username,
+      password,
+    );
     if (user === null || !user.isActive) {
       await this.loginThrottle.recordFailure(username, req.clientAddress);
       return null;
@@ -210,7 +229,11 @@ export class Gatehouse {
   /** The CSRF cookie for a request, keeping a valid secret; returns the secret and a fresh masked token. */
   csrfFor(req: AuthRequest): { secret: string; token: string; cookie: SetCookie } {
     const secret = this.csrf.readSecret(req) ?? this.csrf.newSecret();
-    return { secret, token: this.csrf.issueToken(secret), cookie: csrfCookie(secret, { secure: this.secureCookies }) };
+    return {
+      secret,
+      token: this.csrf.issueToken(secret),
+      cookie: csrfCookie(secret, { secure: this.secureCookies }),
+    };
   }
 
   rotateCsrf(): SetCookie {

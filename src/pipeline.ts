@@ -30,11 +30,17 @@ export async function runPipeline(req: AuthRequest, policy: Policy): Promise<Req
   const cookies: SetCookie[] = [];
   let ctx: RequestContext = { req, user: null, auth: null, authenticator: null, cookies };
   try {
-    if (policy.alwaysCheckCsrf && policy.csrf && !CSRF_SAFE.has(req.method)) policy.csrf.check(req, formToken(req));
+    if (policy.alwaysCheckCsrf && policy.csrf && !CSRF_SAFE.has(req.method))
+      policy.csrf.check(req, formToken(req));
     for (const authenticator of policy.authenticators) {
       const result = await authenticator.authenticate(req);
       if (result === null) continue;
-      if (authenticator.enforcesCsrf && policy.csrf && !policy.alwaysCheckCsrf && !CSRF_SAFE.has(req.method)) {
+      if (
+        authenticator.enforcesCsrf &&
+        policy.csrf &&
+        !policy.alwaysCheckCsrf &&
+        !CSRF_SAFE.has(req.method)
+      ) {
         policy.csrf.check(req, formToken(req));
       }
       ctx = { req, user: result.user, auth: result.auth, authenticator, cookies };
@@ -56,7 +62,11 @@ export async function checkPermissions(ctx: RequestContext, policy: Policy): Pro
 }
 
 /** DRF's `check_object_permissions`, for views that look up one object. */
-export async function checkObjectPermissions(ctx: RequestContext, policy: Policy, obj: unknown): Promise<void> {
+export async function checkObjectPermissions(
+  ctx: RequestContext,
+  policy: Policy,
+  obj: unknown,
+): Promise<void> {
   for (const permission of policy.permissions) {
     if (permission.hasObjectPermission && !(await permission.hasObjectPermission(ctx, obj))) {
       deny(ctx, policy, permission);
@@ -87,7 +97,11 @@ async function checkThrottles(ctx: RequestContext, throttles: readonly Throttle[
  * authenticator for a challenge; with one it stays 401 with `WWW-Authenticate`,
  * without one it becomes 403 with the same detail.
  */
-export function challenge(error: unknown, req: AuthRequest, authenticators: readonly Authenticator[]): unknown {
+export function challenge(
+  error: unknown,
+  req: AuthRequest,
+  authenticators: readonly Authenticator[],
+): unknown {
   if (!(error instanceof NotAuthenticated || error instanceof AuthenticationFailed)) return error;
   const header = authenticators[0]?.authenticateHeader(req) ?? null;
   if (header) {

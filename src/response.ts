@@ -1,4 +1,4 @@
-import { ApiError, StoreUnavailableError, ServiceUnavailable } from './errors.ts';
+import { ApiError, ServiceUnavailable, StoreUnavailableError } from './errors.ts';
 import type { SetCookie } from './http/cookie.ts';
 
 /**
@@ -15,14 +15,20 @@ export interface ApiResponse {
   text?: string;
 }
 
-export function jsonResponse(status: number, data?: unknown, headers: Record<string, string> = {}): ApiResponse {
+export function jsonResponse(
+  status: number,
+  data?: unknown,
+  headers: Record<string, string> = {},
+): ApiResponse {
   return { status, headers, cookies: [], data };
 }
 
 /** DRF's JSON: no whitespace, insertion order, raw UTF-8, `application/json` without charset. */
 export function renderJson(data: unknown): string {
   // Python's json escapes the two line separators JavaScript leaves raw.
-  return JSON.stringify(data).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(data)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**
@@ -39,8 +45,12 @@ export function toResponse(error: unknown): ApiResponse {
 }
 
 /** Body bytes and content type of a response, for adapters. */
-export function responseBody(res: ApiResponse): { body: string | undefined; contentType: string | undefined } {
+export function responseBody(res: ApiResponse): {
+  body: string | undefined;
+  contentType: string | undefined;
+} {
   if (res.text !== undefined) return { body: res.text, contentType: res.headers['content-type'] };
-  if (res.data === undefined || res.status === 204 || res.status === 304) return { body: undefined, contentType: undefined };
+  if (res.data === undefined || res.status === 204 || res.status === 304)
+    return { body: undefined, contentType: undefined };
   return { body: renderJson(res.data), contentType: 'application/json' };
 }

@@ -26,7 +26,10 @@ export class Revocations {
    * with `tokens`, every API token of a user, and advances the user's "not
    * before" so access JWTs issued until now die too.
    */
-  async endUserCredentials(userId: number, options: { tokens: boolean; keepSessionKeyHash?: string }): Promise<void> {
+  async endUserCredentials(
+    userId: number,
+    options: { tokens: boolean; keepSessionKeyHash?: string },
+  ): Promise<void> {
     // Millisecond precision: access tokens carry their issue time in their
     // time-ordered jti (see jwt/time-ordered-jti.ts), so a token minted in this
     // very millisecond, before or after, is refused — never one minted later.

@@ -1,6 +1,6 @@
+import type { SetCookie } from './http/cookie.ts';
 import type { AuthRequest } from './request.ts';
 import type { User } from './stores/types.ts';
-import type { SetCookie } from './http/cookie.ts';
 
 /** What an authenticator found: DRF's `(request.user, request.auth)`. */
 export interface Authentication {

@@ -1,6 +1,6 @@
 import { MethodNotAllowed } from './errors.ts';
 import { type BodyKind, parseBody } from './http/body.ts';
-import { checkObjectPermissions, challenge, type Policy, runPipeline } from './pipeline.ts';
+import { challenge, checkObjectPermissions, type Policy, runPipeline } from './pipeline.ts';
 import type { AuthRequest } from './request.ts';
 import { type ApiResponse, jsonResponse, toResponse } from './response.ts';
 import type { RequestContext } from './types.ts';
@@ -71,9 +71,10 @@ export function createView(definition: ViewDefinition, defaults: Policy): View {
           parsed ??= { value: parseBody(req, definition.parsers).data };
           return parsed.value;
         },
-        checkObject: (obj) => checkObjectPermissions(base, policy, obj).catch((e) => {
-          throw challenge(e, req, policy.authenticators);
-        }),
+        checkObject: (obj) =>
+          checkObjectPermissions(base, policy, obj).catch((e) => {
+            throw challenge(e, req, policy.authenticators);
+          }),
       };
       if (method === 'OPTIONS') res = jsonResponse(200, metadata(definition));
       else {
@@ -99,7 +100,12 @@ function metadata(definition: ViewDefinition): unknown {
     description: '',
     renders: ['application/json', 'text/html'],
     parses: (definition.parsers ?? ['json', 'form', 'multipart']).map(
-      (p) => ({ json: 'application/json', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data' })[p],
+      (p) =>
+        ({
+          json: 'application/json',
+          form: 'application/x-www-form-urlencoded',
+          multipart: 'multipart/form-data',
+        })[p],
     ),
   };
 }

@@ -17,9 +17,11 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1] ?? m[2],
-  );
+  return [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2]);
 }
 
 /** Every bare specifier reachable from an entry file through relative imports. */
@@ -31,7 +33,13 @@ function reachablePackages(entry: string): Set<string> {
     seen.add(file);
     for (const spec of imports(file)) {
       if (spec.startsWith('.')) walk(resolve(dirname(file), spec));
-      else packages.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+      else
+        packages.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
     }
   };
   walk(entry);
@@ -42,12 +50,21 @@ test('the core imports no web framework and no database driver', () => {
   const edges = ['adapters', 'stores/sqlite', 'stores/postgres', 'stores/redis'].map((d) => join(SRC, d));
   const offenders = files(SRC)
     .filter((f) => !edges.some((edge) => f.startsWith(edge + '/')))
-    .flatMap((f) => imports(f).filter((s) => FRAMEWORKS_AND_DRIVERS.includes(s)).map((s) => `${relative(ROOT, f)} imports ${s}`));
+    .flatMap((f) =>
+      imports(f)
+        .filter((s) => FRAMEWORKS_AND_DRIVERS.includes(s))
+        .map((s) => `${relative(ROOT, f)} imports ${s}`),
+    );
   assert.deepEqual(offenders, []);
 });
 
 test('each adapter loads only its own framework', () => {
-  for (const [adapter, own] of [['express', 'express'], ['fastify', 'fastify'], ['hono', 'hono'], ['node-http', null]] as const) {
+  for (const [adapter, own] of [
+    ['express', 'express'],
+    ['fastify', 'fastify'],
+    ['hono', 'hono'],
+    ['node-http', null],
+  ] as const) {
     const loaded = reachablePackages(join(SRC, 'adapters', `${adapter}.ts`));
     const foreign = FRAMEWORKS_AND_DRIVERS.filter((p) => p !== own && loaded.has(p));
     assert.deepEqual(foreign, [], `${adapter} reaches ${foreign.join(', ')}`);
@@ -56,11 +73,17 @@ test('each adapter loads only its own framework', () => {
 
 test('the public entry point loads no framework and no network driver', () => {
   const loaded = reachablePackages(join(SRC, 'index.ts'));
-  assert.deepEqual(['fastify', 'express', 'hono', 'pg', 'ioredis'].filter((p) => loaded.has(p)), []);
+  assert.deepEqual(
+    ['fastify', 'express', 'hono', 'pg', 'ioredis'].filter((p) => loaded.has(p)),
+    [],
+  );
 });
 
 test('server/ and cli/ use the public API only, never src/internal', () => {
-  const offenders = [...files(join(ROOT, 'server')), ...files(join(ROOT, 'cli'))]
-    .flatMap((f) => imports(f).filter((s) => s.includes('/src/') || s.includes('internal/')).map((s) => `${relative(ROOT, f)}: ${s}`));
+  const offenders = [...files(join(ROOT, 'server')), ...files(join(ROOT, 'cli'))].flatMap((f) =>
+    imports(f)
+      .filter((s) => s.includes('/src/') || s.includes('internal/'))
+      .map((s) => `${relative(ROOT, f)}: ${s}`),
+  );
   assert.deepEqual(offenders, []);
 });

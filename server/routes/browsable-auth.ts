@@ -1,16 +1,17 @@
 import {
   AllowAny,
   type ApiResponse,
+  type AuthRequest,
   escapeHtml,
   type Gatehouse,
   isSafeRedirect,
-  type AuthRequest,
   Throttled,
 } from '#gatehouse';
 import type { Route } from '../route.ts';
 
 const NEVER_CACHE = { 'cache-control': 'max-age=0, no-cache, no-store, must-revalidate, private' };
-const BAD_LOGIN = 'Please enter a correct username and password. Note that both fields may be case-sensitive.';
+const BAD_LOGIN =
+  'Please enter a correct username and password. Note that both fields may be case-sensitive.';
 
 /** Where to go after log-in or log-out: `next` when it is a local path (Django's url_has_allowed_host_and_scheme), else `/`. */
 export function redirectTarget(req: AuthRequest, next: unknown): string {
@@ -71,7 +72,12 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
           return page(200, form(token, next, BAD_LOGIN), { cookies: [cookie] });
         }
         const { cookies } = await gh.login(ctx.req, user);
-        return { status: 302, headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' }, cookies, text: '' };
+        return {
+          status: 302,
+          headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' },
+          cookies,
+          text: '',
+        };
       },
     },
   });
@@ -85,7 +91,12 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
       POST: async (ctx) => {
         const cookie = await gh.logoutSession(ctx.req);
         const next = ctx.req.query.get('next');
-        return { status: 302, headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' }, cookies: [cookie], text: '' };
+        return {
+          status: 302,
+          headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' },
+          cookies: [cookie],
+          text: '',
+        };
       },
     },
   });

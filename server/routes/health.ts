@@ -1,4 +1,4 @@
-import { jsonResponse, type Gatehouse, AllowAny } from '#gatehouse';
+import { AllowAny, type Gatehouse, jsonResponse } from '#gatehouse';
 import type { Route } from '../route.ts';
 
 /** `GET /healthz`: 200 when every store answers, 503 otherwise (load balancers read the status). */

@@ -51,7 +51,11 @@ export function resourceRoutes(gh: Gatehouse): Route[] {
   const profile = gh.view({
     name: 'Profile',
     // Token first: unauthenticated requests answer 401 with `WWW-Authenticate: Token`.
-    authenticators: [token, ...gh.defaults.authenticators.filter((a) => a !== token && a !== session), session],
+    authenticators: [
+      token,
+      ...gh.defaults.authenticators.filter((a) => a !== token && a !== session),
+      session,
+    ],
     permissions: [IsAuthenticated],
     handlers: { GET: (ctx) => jsonResponse(200, { username: ctx.user!.username, email: ctx.user!.email }) },
   });
@@ -62,7 +66,10 @@ export function resourceRoutes(gh: Gatehouse): Route[] {
     handlers: {
       GET: async () => jsonResponse(200, await Promise.all((await articles.list()).map(render))),
       POST: async (ctx) => {
-        const fields = charFields(ctx.data(), { title: { maxLength: 200 }, body: { default: '', allowBlank: true } });
+        const fields = charFields(ctx.data(), {
+          title: { maxLength: 200 },
+          body: { default: '', allowBlank: true },
+        });
         const article = await articles.create({ ...fields, authorId: ctx.user!.id, created: gh.clock.now() });
         return jsonResponse(201, await render(article));
       },
@@ -74,7 +81,11 @@ export function resourceRoutes(gh: Gatehouse): Route[] {
     const data = ctx.data();
     const present = (name: string) => typeof data === 'object' && data !== null && Object.hasOwn(data, name);
     const fields = charFields(data, {
-      title: { maxLength: 200, required: !partial, default: partial && !present('title') ? article.title : undefined },
+      title: {
+        maxLength: 200,
+        required: !partial,
+        default: partial && !present('title') ? article.title : undefined,
+      },
       body: { allowBlank: true, default: present('body') ? undefined : partial ? article.body : '' },
     });
     const updated = await articles.update(article.id, fields);

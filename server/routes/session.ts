@@ -86,7 +86,10 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     handlers: {
       POST: async (ctx) => {
         const user = ctx.user!;
-        const fields = charFields(ctx.data(), { old_password: { trim: false }, new_password: { trim: false } });
+        const fields = charFields(ctx.data(), {
+          old_password: { trim: false },
+          new_password: { trim: false },
+        });
         // A wrong old password is a failed login attempt: it shares the login buckets.
         await gh.loginThrottle.check(user.username, ctx.req.clientAddress);
         const { valid } = await gh.hashers.verify(fields.old_password, user.password);
@@ -110,7 +113,10 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
       GET: async (ctx) => {
         const current = ctx.authenticator?.name === 'session' ? (ctx.auth as SessionRecord).keyHash : null;
         const list = await gh.sessions.list(ctx.user!.id);
-        return jsonResponse(200, list.map((s) => sessionJson(s, current)));
+        return jsonResponse(
+          200,
+          list.map((s) => sessionJson(s, current)),
+        );
       },
     },
   });

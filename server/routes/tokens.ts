@@ -22,7 +22,8 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
       POST: async (ctx) => {
         const { username, password } = charFields(ctx.data(), { username: {}, password: { trim: false } });
         const user = await gh.authenticateCredentials(ctx.req, username, password);
-        if (!user) throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] });
+        if (!user)
+          throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] });
         const { key } = await gh.tokens.issue(user, { name: 'api-token-auth' });
         return jsonResponse(200, { token: key });
       },
@@ -40,7 +41,12 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
         const { name } = charFields(data, { name: { maxLength: 100 } });
         const expiresIn = expiresInField(data);
         const { key, token } = await gh.tokens.issue(ctx.user!, { name, expiresIn });
-        return jsonResponse(201, { id: token.id, name: token.name, token: key, expires: drfDate(token.expiresAt) });
+        return jsonResponse(201, {
+          id: token.id,
+          name: token.name,
+          token: key,
+          expires: drfDate(token.expiresAt),
+        });
       },
     },
   });
@@ -87,9 +93,12 @@ function expiresInField(data: unknown): number | null {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new ValidationError({ expires_in: ['A valid integer is required.'] });
   }
-  if (value < 1) throw new ValidationError({ expires_in: ['Ensure this value is greater than or equal to 1.'] });
+  if (value < 1)
+    throw new ValidationError({ expires_in: ['Ensure this value is greater than or equal to 1.'] });
   if (value > MAX_EXPIRES_IN) {
-    throw new ValidationError({ expires_in: [`Ensure this value is less than or equal to ${MAX_EXPIRES_IN}.`] });
+    throw new ValidationError({
+      expires_in: [`Ensure this value is less than or equal to ${MAX_EXPIRES_IN}.`],
+    });
   }
   return value;
 }

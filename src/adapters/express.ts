@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { toResponse } from '../response.ts';
 import type { AuthRequest } from '../request.ts';
 import type { ApiResponse } from '../response.ts';
+import { toResponse } from '../response.ts';
 import type { RequestContext } from '../types.ts';
 import type { View } from '../view.ts';
 import { fromNodeRequest, type NodeAdapterOptions, writeNodeResponse } from './node-http.ts';
@@ -22,7 +22,10 @@ declare module 'express-serve-static-core' {
  *   res.json({ user: req.gatehouse!.user?.username }));
  * ```
  */
-export function protect(check: (req: AuthRequest) => Promise<RequestContext>, options: NodeAdapterOptions = {}) {
+export function protect(
+  check: (req: AuthRequest) => Promise<RequestContext>,
+  options: NodeAdapterOptions = {},
+) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       req.gatehouse = await check(await fromNodeRequest(req, options));

@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TLSSocket } from 'node:tls';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ParseError, PayloadTooLarge } from '../errors.ts';
 import { clientInfo } from '../http/client.ts';
 import { toWire } from '../http/write.ts';
@@ -13,7 +13,10 @@ export interface FastifyAdapterOptions {
 }
 
 /** Builds the AuthRequest of a Fastify request (the body arrives raw: Gatehouse parses it, lazily, as DRF). */
-export function fromFastifyRequest(request: FastifyRequest, options: FastifyAdapterOptions = {}): AuthRequest {
+export function fromFastifyRequest(
+  request: FastifyRequest,
+  options: FastifyAdapterOptions = {},
+): AuthRequest {
   const { clientAddress, secure } = clientInfo({
     peer: request.raw.socket.remoteAddress,
     headers: request.headers,
@@ -30,7 +33,11 @@ export function fromFastifyRequest(request: FastifyRequest, options: FastifyAdap
   });
 }
 
-export function sendFastifyReply(reply: FastifyReply, res: ApiResponse, options: FastifyAdapterOptions = {}): FastifyReply {
+export function sendFastifyReply(
+  reply: FastifyReply,
+  res: ApiResponse,
+  options: FastifyAdapterOptions = {},
+): FastifyReply {
   const wire = toWire(res, options.now?.() ?? Date.now(), reply.request.method);
   reply.code(wire.status).headers(wire.headers);
   // A Buffer, so Fastify adds no charset: DRF sends a bare `application/json`.
@@ -59,13 +66,21 @@ export function useGatehouse(app: FastifyInstance, options: FastifyAdapterOption
 }
 
 /** Serves a Gatehouse view at a path (Fastify syntax for parameters: `/api/articles/:id/`), every method. */
-export function mountView(app: FastifyInstance, path: string, view: View, options: FastifyAdapterOptions = {}): void {
+export function mountView(
+  app: FastifyInstance,
+  path: string,
+  view: View,
+  options: FastifyAdapterOptions = {},
+): void {
   app.route({
     method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'],
     url: path,
     exposeHeadRoute: false,
     handler: async (request, reply) => {
-      const res = await view.handle(fromFastifyRequest(request, options), request.params as Record<string, string>);
+      const res = await view.handle(
+        fromFastifyRequest(request, options),
+        request.params as Record<string, string>,
+      );
       return sendFastifyReply(reply, res, options);
     },
   });
@@ -83,7 +98,9 @@ export function mountView(app: FastifyInstance, path: string, view: View, option
 export function protect<T>(check: (req: AuthRequest) => Promise<T>, options: FastifyAdapterOptions = {}) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     try {
-      (request as FastifyRequest & { gatehouse: T }).gatehouse = await check(fromFastifyRequest(request, options));
+      (request as FastifyRequest & { gatehouse: T }).gatehouse = await check(
+        fromFastifyRequest(request, options),
+      );
     } catch (error) {
       await sendFastifyReply(reply, toResponse(error), options);
     }

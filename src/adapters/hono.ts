@@ -31,7 +31,14 @@ export async function fromHonoContext(c: Context, options: HonoAdapterOptions = 
     encrypted: url.protocol === 'https:',
     trustProxy: options.trustProxy ?? false,
   });
-  return createAuthRequest({ method: raw.method, url: url.pathname + url.search, headers, clientAddress, secure, rawBody: body });
+  return createAuthRequest({
+    method: raw.method,
+    url: url.pathname + url.search,
+    headers,
+    clientAddress,
+    secure,
+    rawBody: body,
+  });
 }
 
 /** An ApiResponse as a Fetch Response (several Set-Cookie lines kept apart). */
@@ -52,7 +59,10 @@ export function toFetchResponse(res: ApiResponse, method: string, now = Date.now
  *   c.json({ user: c.get('gatehouse').user?.username }));
  * ```
  */
-export function protect(check: (req: AuthRequest) => Promise<RequestContext>, options: HonoAdapterOptions = {}): MiddlewareHandler {
+export function protect(
+  check: (req: AuthRequest) => Promise<RequestContext>,
+  options: HonoAdapterOptions = {},
+): MiddlewareHandler {
   return async (c, next) => {
     try {
       c.set('gatehouse' as never, (await check(await fromHonoContext(c, options))) as never);

@@ -14,7 +14,10 @@ export interface NodeAdapterOptions {
 }
 
 /** Reads a node:http request (body included, up to the limit) into an AuthRequest. */
-export async function fromNodeRequest(req: IncomingMessage, options: NodeAdapterOptions = {}): Promise<AuthRequest> {
+export async function fromNodeRequest(
+  req: IncomingMessage,
+  options: NodeAdapterOptions = {},
+): Promise<AuthRequest> {
   const limit = options.bodyLimit ?? 1_048_576;
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new PayloadTooLarge();
@@ -42,7 +45,12 @@ export async function fromNodeRequest(req: IncomingMessage, options: NodeAdapter
 }
 
 /** Writes an ApiResponse to a node:http response. */
-export function writeNodeResponse(res: ServerResponse, response: ApiResponse, method: string, now = Date.now()): void {
+export function writeNodeResponse(
+  res: ServerResponse,
+  response: ApiResponse,
+  method: string,
+  now = Date.now(),
+): void {
   const wire = toWire(response, now, method);
   res.writeHead(wire.status, wire.headers);
   res.end(wire.body);
@@ -55,7 +63,10 @@ export function writeNodeResponse(res: ServerResponse, response: ApiResponse, me
  * http.createServer(nodeHandler((req) => view.handle(req))).listen(8000);
  * ```
  */
-export function nodeHandler(handle: (req: AuthRequest) => Promise<ApiResponse>, options: NodeAdapterOptions = {}) {
+export function nodeHandler(
+  handle: (req: AuthRequest) => Promise<ApiResponse>,
+  options: NodeAdapterOptions = {},
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let response: ApiResponse;
     try {

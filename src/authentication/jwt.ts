@@ -31,7 +31,10 @@ export class JWTAuthentication implements Authenticator {
     if (parts.length === 0 || parts[0] !== 'Bearer') return null;
     if (parts.length !== 2) {
       throw new AuthenticationFailed(
-        { detail: 'Authorization header must contain two space-delimited values', code: 'bad_authorization_header' },
+        {
+          detail: 'Authorization header must contain two space-delimited values',
+          code: 'bad_authorization_header',
+        },
         'bad_authorization_header',
       );
     }

@@ -1,4 +1,4 @@
-import { cookie, type AuthRequest } from '../request.ts';
+import { type AuthRequest, cookie } from '../request.ts';
 import type { SessionService } from '../sessions/session-service.ts';
 import type { Authentication, Authenticator } from '../types.ts';
 

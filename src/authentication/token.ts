@@ -26,9 +26,12 @@ export class TokenAuthentication implements Authenticator {
     const parts = authorizationParts(req);
     if (parts.length === 0 || parts[0].toLowerCase() !== this.keyword.toLowerCase()) return null;
     if (parts.length === 1) throw new AuthenticationFailed('Invalid token header. No credentials provided.');
-    if (parts.length > 2) throw new AuthenticationFailed('Invalid token header. Token string should not contain spaces.');
+    if (parts.length > 2)
+      throw new AuthenticationFailed('Invalid token header. Token string should not contain spaces.');
     if (!decodesAsUtf8(parts[1])) {
-      throw new AuthenticationFailed('Invalid token header. Token string should not contain invalid characters.');
+      throw new AuthenticationFailed(
+        'Invalid token header. Token string should not contain invalid characters.',
+      );
     }
     const found = await this.#tokens.resolve(parts[1]);
     if (!found) throw new AuthenticationFailed('Invalid token.');

@@ -22,7 +22,10 @@ export interface ParsedBody {
  * const { data } = parseBody(req, ['json', 'form', 'multipart']);
  * ```
  */
-export function parseBody(req: AuthRequest, accept: readonly BodyKind[] = ['json', 'form', 'multipart']): ParsedBody {
+export function parseBody(
+  req: AuthRequest,
+  accept: readonly BodyKind[] = ['json', 'form', 'multipart'],
+): ParsedBody {
   const raw = req.rawBody;
   const type = mediaType(req);
   if (!raw || raw.length === 0) return { kind: 'empty', data: {} };
@@ -35,7 +38,8 @@ export function parseBody(req: AuthRequest, accept: readonly BodyKind[] = ['json
           ? 'multipart'
           : null;
   // A body without a Content-Type is DRF's `Unsupported media type "" in request.`
-  if (kind === null || !accept.includes(kind)) throw new UnsupportedMediaType(header(req, 'content-type') ?? '');
+  if (kind === null || !accept.includes(kind))
+    throw new UnsupportedMediaType(header(req, 'content-type') ?? '');
   if (kind === 'json') return { kind, data: parseJson(raw) };
   if (kind === 'form') return { kind, data: lastValues(new URLSearchParams(decodeUtf8(raw, 'Form'))) };
   return { kind, data: parseMultipart(raw, header(req, 'content-type') ?? '') };
@@ -54,7 +58,8 @@ function decodeUtf8(raw: Buffer, what: string): string {
 /** Parses JSON text after checking its nesting depth; errors carry DRF's `JSON parse error - ` prefix. */
 export function parseJson(raw: Buffer): unknown {
   const text = decodeUtf8(raw, 'JSON');
-  if (text.charCodeAt(0) === 0xfeff) throw new ParseError('JSON parse error - Unexpected UTF-8 BOM (decode using utf-8-sig)');
+  if (text.charCodeAt(0) === 0xfeff)
+    throw new ParseError('JSON parse error - Unexpected UTF-8 BOM (decode using utf-8-sig)');
   if (nestingDepth(text) > MAX_JSON_DEPTH) {
     throw new ParseError(`JSON parse error - Nesting deeper than ${MAX_JSON_DEPTH} levels`);
   }

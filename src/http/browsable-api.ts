@@ -23,7 +23,8 @@ export function wantsHtml(req: AuthRequest): boolean {
     const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
     const score = q * 1000 - index; // earlier entries win ties, as a browser's list is ordered
     if (type === 'text/html') html = Math.max(html, score);
-    if (type === 'application/json' || type === '*/*') json = Math.max(json, type === '*/*' ? score - 500 : score);
+    if (type === 'application/json' || type === '*/*')
+      json = Math.max(json, type === '*/*' ? score - 500 : score);
   }
   return html > json;
 }
@@ -44,7 +45,11 @@ const SHOWN_HEADERS = ['allow', 'content-type', 'vary', 'www-authenticate', 'ret
  * with a log-out button or a log-in link. Every value is escaped; no script.
  */
 export function renderPage(res: ApiResponse, page: PageContext): string {
-  const headers: Record<string, string> = { ...res.headers, 'content-type': 'application/json', vary: res.headers.vary ?? 'Accept' };
+  const headers: Record<string, string> = {
+    ...res.headers,
+    'content-type': 'application/json',
+    vary: res.headers.vary ?? 'Accept',
+  };
   const lines = [`<b>HTTP ${res.status} ${escapeHtml(STATUS_CODES[res.status] ?? '')}</b>`];
   for (const name of SHOWN_HEADERS) {
     const value = headers[name];

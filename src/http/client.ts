@@ -21,13 +21,17 @@ export function clientInfo(input: ClientInfoInput): { clientAddress: string; sec
   if (input.trustProxy) {
     const xff = first(input.headers['x-forwarded-for']);
     if (xff) {
-      const entries = xff.split(',').map((s) => s.trim()).filter(Boolean);
+      const entries = xff
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (entries.length > 0) clientAddress = entries[entries.length - 1];
     }
     const proto = first(input.headers['x-forwarded-proto']);
     if (proto) secure = proto.split(',')[0].trim().toLowerCase() === 'https';
   }
-  if (clientAddress.startsWith('::ffff:') && clientAddress.includes('.')) clientAddress = clientAddress.slice(7);
+  if (clientAddress.startsWith('::ffff:') && clientAddress.includes('.'))
+    clientAddress = clientAddress.slice(7);
   return { clientAddress, secure };
 }
 

@@ -26,11 +26,13 @@ const VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
  * ```
  */
 export function serializeCookie(cookie: SetCookie, nowMs: number): string {
-  if (!TOKEN.test(cookie.name)) throw new ConfigurationError(`invalid cookie name: ${JSON.stringify(cookie.name)}`);
+  if (!TOKEN.test(cookie.name))
+    throw new ConfigurationError(`invalid cookie name: ${JSON.stringify(cookie.name)}`);
   const deleting = cookie.maxAge === 0;
   if (!deleting && !VALUE.test(cookie.value)) throw new ConfigurationError('invalid cookie value');
   for (const attr of [cookie.path, cookie.domain]) {
-    if (attr !== undefined && /[;\x00-\x1f\x7f]/.test(attr)) throw new ConfigurationError('invalid cookie attribute');
+    if (attr !== undefined && /[;\x00-\x1f\x7f]/.test(attr))
+      throw new ConfigurationError('invalid cookie attribute');
   }
   const parts = [`${cookie.name}=${deleting ? '""' : cookie.value}`];
   if (cookie.domain) parts.push(`Domain=${cookie.domain}`);

@@ -85,7 +85,10 @@ test('a wildcard pattern such as https://*.example.test is refused at start-up r
 });
 
 test('a wildcard-looking entry is refused at start-up (CORS origins are exact)', () => {
-  assert.throws(() => new Cors({ allowedOrigins: ['https://*.example.test'], allowCredentials: true }), ConfigurationError);
+  assert.throws(
+    () => new Cors({ allowedOrigins: ['https://*.example.test'], allowCredentials: true }),
+    ConfigurationError,
+  );
 });
 
 test('CSRF-15: no response ever says Access-Control-Allow-Origin: *', () => {

@@ -30,7 +30,9 @@ export class Cors {
   constructor(options: CorsOptions) {
     for (const origin of options.allowedOrigins) {
       if (origin.includes('*') || !/^https?:\/\/[^/]+$/.test(origin)) {
-        throw new ConfigurationError(`CORS allowed origins must be exact origins like https://app.example.com, got ${JSON.stringify(origin)}`);
+        throw new ConfigurationError(
+          `CORS allowed origins must be exact origins like https://app.example.com, got ${JSON.stringify(origin)}`,
+        );
       }
     }
     this.#origins = new Set(options.allowedOrigins);
@@ -43,7 +45,11 @@ export class Cors {
 
   /** The answer to a preflight (`OPTIONS` with `Access-Control-Request-Method`), or null. */
   preflight(req: AuthRequest): ApiResponse | null {
-    if (!this.enabled || req.method !== 'OPTIONS' || header(req, 'access-control-request-method') === undefined) {
+    if (
+      !this.enabled ||
+      req.method !== 'OPTIONS' ||
+      header(req, 'access-control-request-method') === undefined
+    ) {
       return null;
     }
     const res: ApiResponse = { status: 200, headers: { 'content-length': '0' }, cookies: [], text: '' };

@@ -21,7 +21,10 @@ export interface CharFieldSpec {
  * const { username, password } = charFields(data, { username: {}, password: { trim: false } });
  * ```
  */
-export function charFields<K extends string>(data: unknown, spec: Record<K, CharFieldSpec>): Record<K, string> {
+export function charFields<K extends string>(
+  data: unknown,
+  spec: Record<K, CharFieldSpec>,
+): Record<K, string> {
   if (data === null) throw new ValidationError({ non_field_errors: ['No data provided'] });
   if (typeof data !== 'object' || Array.isArray(data)) {
     const got = Array.isArray(data) ? 'list' : data === null ? 'NoneType' : pythonType(data);

@@ -103,7 +103,11 @@ export class JwtCodec {
   }
 
   /** Mints one token. `iat` (Unix seconds) lets a pair share the second it was made, as simplejwt's do. */
-  async sign(type: TokenType, userId: string | number, options: { iat?: number; jti?: string } = {}): Promise<SignedToken> {
+  async sign(
+    type: TokenType,
+    userId: string | number,
+    options: { iat?: number; jti?: string } = {},
+  ): Promise<SignedToken> {
     if (type !== 'access' && type !== 'refresh') throw new ConfigurationError(`unknown token type: ${type}`);
     const user_id = typeof userId === 'number' && Number.isSafeInteger(userId) ? String(userId) : userId;
     if (typeof user_id !== 'string' || user_id === '') throw new ConfigurationError('sign() needs a user id');

@@ -42,7 +42,13 @@ export class JwtService {
   readonly #clock: Clock;
   readonly #random: Random;
 
-  constructor(deps: { codec: JwtCodec; users: UserStore; refreshTokens: RefreshTokenStore; clock?: Clock; random?: Random }) {
+  constructor(deps: {
+    codec: JwtCodec;
+    users: UserStore;
+    refreshTokens: RefreshTokenStore;
+    clock?: Clock;
+    random?: Random;
+  }) {
     this.codec = deps.codec;
     this.verifier = new CachedVerifier(deps.codec);
     this.#users = deps.users;
@@ -76,7 +82,8 @@ export class JwtService {
   /** simplejwt's verify endpoint: any well-signed, unexpired token; a spent refresh token is reported. */
   async verify(token: string): Promise<{ blacklisted: boolean }> {
     const claims = await this.codec.verify(token);
-    if (claims.token_type === 'refresh') return { blacklisted: await this.#refreshTokens.isSpent(claims.jti) };
+    if (claims.token_type === 'refresh')
+      return { blacklisted: await this.#refreshTokens.isSpent(claims.jti) };
     return { blacklisted: false };
   }
 
@@ -101,7 +108,8 @@ export class JwtService {
   async #issue(user: User, familyId: string): Promise<TokenPair> {
     const now = this.#clock.now();
     const iat = Math.floor(now / 1000);
-    const sign = (type: TokenType) => this.codec.sign(type, user.id, { iat, jti: timeOrderedJti(now, this.#random) });
+    const sign = (type: TokenType) =>
+      this.codec.sign(type, user.id, { iat, jti: timeOrderedJti(now, this.#random) });
     const refresh = await sign('refresh');
     const access = await sign('access');
     await this.#refreshTokens.issue({

@@ -1,5 +1,5 @@
 export { AllowAny } from './allow-any.ts';
-export { IsAuthenticated } from './is-authenticated.ts';
+export { and, not, or } from './compose.ts';
 export { IsAdminUser } from './is-admin-user.ts';
+export { IsAuthenticated } from './is-authenticated.ts';
 export { IsAuthenticatedOrReadOnly, SAFE_METHODS } from './is-authenticated-or-read-only.ts';
-export { and, or, not } from './compose.ts';

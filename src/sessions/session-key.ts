@@ -1,4 +1,4 @@
-import { type Random, LOWER_DIGITS } from '../internal/random.ts';
+import { LOWER_DIGITS, type Random } from '../internal/random.ts';
 
 /** Django's session key: 32 characters of `[a-z0-9]` (about 165 bits) from the CSPRNG. */
 export const SESSION_KEY_LENGTH = 32;

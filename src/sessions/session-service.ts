@@ -67,7 +67,10 @@ export class SessionService {
   }
 
   /** A new session for a user who just proved who they are. The key is returned once, for the cookie. */
-  async create(user: User, client: { ip: string; userAgent: string }): Promise<{ key: string; session: SessionRecord }> {
+  async create(
+    user: User,
+    client: { ip: string; userAgent: string },
+  ): Promise<{ key: string; session: SessionRecord }> {
     const key = newSessionKey(this.#random);
     const now = this.#clock.now();
     const session: SessionRecord = {
@@ -94,7 +97,10 @@ export class SessionService {
     const session = await this.#store.getByKeyHash(keyHash);
     if (!session) return null;
     const now = this.#clock.now();
-    if (now - session.lastSeenAt > this.idleTimeout * 1000 || now - session.createdAt > this.absoluteTimeout * 1000) {
+    if (
+      now - session.lastSeenAt > this.idleTimeout * 1000 ||
+      now - session.createdAt > this.absoluteTimeout * 1000
+    ) {
       await this.#store.delete(keyHash);
       return null;
     }
@@ -123,7 +129,8 @@ export class SessionService {
   async list(userId: number): Promise<SessionRecord[]> {
     const now = this.#clock.now();
     return (await this.#store.listByUser(userId)).filter(
-      (s) => now - s.lastSeenAt <= this.idleTimeout * 1000 && now - s.createdAt <= this.absoluteTimeout * 1000,
+      (s) =>
+        now - s.lastSeenAt <= this.idleTimeout * 1000 && now - s.createdAt <= this.absoluteTimeout * 1000,
     );
   }
 

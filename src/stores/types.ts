@@ -33,7 +33,9 @@ export interface NewUser {
   dateJoined: number;
 }
 
-export type UserPatch = Partial<Pick<User, 'email' | 'password' | 'isActive' | 'isStaff' | 'isSuperuser' | 'lastLogin' | 'tokensValidAfter'>>;
+export type UserPatch = Partial<
+  Pick<User, 'email' | 'password' | 'isActive' | 'isStaff' | 'isSuperuser' | 'lastLogin' | 'tokensValidAfter'>
+>;
 
 /** Thrown by `UserStore.create` when the username exists. */
 export class UsernameTakenError extends Error {

@@ -20,7 +20,9 @@ export function parseRate(rate: string): Rate {
   const match = /^\s*(\d+)\s*\/\s*([a-zA-Z]+)\s*$/.exec(rate);
   const seconds = match ? PERIODS[match[2][0].toLowerCase()] : undefined;
   if (!match || seconds === undefined || Number(match[1]) < 1) {
-    throw new ConfigurationError(`invalid throttle rate ${JSON.stringify(rate)}: expected "<number>/<s|m|h|d>"`);
+    throw new ConfigurationError(
+      `invalid throttle rate ${JSON.stringify(rate)}: expected "<number>/<s|m|h|d>"`,
+    );
   }
   return { requests: Number(match[1]), seconds };
 }

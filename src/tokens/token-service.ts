@@ -39,7 +39,10 @@ export class TokenService {
   }
 
   /** A new key; it is returned this once and never stored. `expiresIn` in seconds. */
-  async issue(user: User, options: { name?: string; expiresIn?: number | null } = {}): Promise<{ key: string; token: TokenRecord }> {
+  async issue(
+    user: User,
+    options: { name?: string; expiresIn?: number | null } = {},
+  ): Promise<{ key: string; token: TokenRecord }> {
     const key = mintToken(this.#random);
     const now = this.#clock.now();
     const token: TokenRecord = {

@@ -14,7 +14,11 @@ after(() => t.close());
 test('SES-16: a database locked by another process makes writes answer 503, and the server recovers', async () => {
   const c = t.client();
   await c.login('alice');
-  const token = (await t.client().request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } })).json.token;
+  const token = (
+    await t
+      .client()
+      .request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } })
+  ).json.token;
   const other = new DatabaseSync(t.dbPath, { timeout: 0 });
   other.exec('BEGIN EXCLUSIVE');
   try {
@@ -23,14 +27,23 @@ test('SES-16: a database locked by another process makes writes answer 503, and 
     assert.equal(res.status, 503);
     assert.equal(res.body, '{"detail":"Service temporarily unavailable."}');
     assert.ok(Date.now() - started < 7_000, 'answers within the busy timeout');
-    const login = await t.client().request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } });
+    const login = await t
+      .client()
+      .request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } });
     assert.equal(login.status, 503);
   } finally {
     other.exec('ROLLBACK');
     other.close();
   }
-  assert.equal((await c.request('POST', '/api/articles/', { json: { title: 'after' }, csrf: true })).status, 201);
-  assert.equal((await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } })).status, 200);
+  assert.equal(
+    (await c.request('POST', '/api/articles/', { json: { title: 'after' }, csrf: true })).status,
+    201,
+  );
+  assert.equal(
+    (await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } }))
+      .status,
+    200,
+  );
 });
 
 test('SES-16: with the database gone, a valid cookie never authenticates: 503 without Set-Cookie', async () => {
@@ -41,7 +54,10 @@ test('SES-16: with the database gone, a valid cookie never authenticates: 503 wi
   assert.equal(res.status, 503);
   assert.equal(res.body, '{"detail":"Service temporarily unavailable."}');
   assert.equal(res.setCookies.length, 0);
-  const login = await c.request('POST', '/api/login/', { json: { username: 'alice', password: 'Pw-12345678' }, csrf: true });
+  const login = await c.request('POST', '/api/login/', {
+    json: { username: 'alice', password: 'Pw-12345678' },
+    csrf: true,
+  });
   assert.equal(login.status, 503);
   assert.ok(!login.setCookies.some((line) => line.startsWith('sessionid=')));
   const health = await t.client().request('GET', '/healthz');

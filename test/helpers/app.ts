@@ -44,7 +44,13 @@ export class Client {
   async request(
     method: string,
     url: string,
-    options: { json?: unknown; form?: Record<string, string>; body?: string; headers?: Record<string, string>; csrf?: boolean } = {},
+    options: {
+      json?: unknown;
+      form?: Record<string, string>;
+      body?: string;
+      headers?: Record<string, string>;
+      csrf?: boolean;
+    } = {},
   ): Promise<Reply> {
     const headers: Record<string, string> = { host: 'localhost', ...options.headers };
     if (this.jar.size > 0 && !('cookie' in headers)) {
@@ -76,7 +82,13 @@ export class Client {
     } catch {
       json = undefined;
     }
-    return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json, setCookies };
+    return {
+      status: res.statusCode,
+      headers: res.headers as Reply['headers'],
+      body: res.body,
+      json,
+      setCookies,
+    };
   }
 
   /** GET /api/csrf/ so the client holds a csrftoken cookie. */
@@ -95,10 +107,19 @@ export class Client {
 const hashers = new PasswordHashers();
 
 /** The reference server, in process, on a fresh SQLite file. */
-export async function makeApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function makeApp(
+  options: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-http-'));
   const dbPath = join(dir, 'db.sqlite3');
-  const config = loadConfig({ SECRET_KEY: 'test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz', DATABASE_URL: `sqlite:${dbPath}`, ...options.env }, dir);
+  const config = loadConfig(
+    {
+      SECRET_KEY: 'test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
+      DATABASE_URL: `sqlite:${dbPath}`,
+      ...options.env,
+    },
+    dir,
+  );
   const { gh, close } = await openGatehouse(config, { clock: options.clock, hashers });
   const app = await buildApp(gh, config);
   return {

@@ -42,7 +42,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     Object.entries(process.env).filter(
       ([key]) =>
         !key.startsWith('GATEHOUSE_') &&
-        !['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY', 'HOST', 'PORT', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS'].includes(key),
+        ![
+          'DATABASE_URL',
+          'REDIS_URL',
+          'SECRET_KEY',
+          'HOST',
+          'PORT',
+          'NODE_TEST_CONTEXT',
+          'NODE_OPTIONS',
+        ].includes(key),
     ),
   );
   // The temporary folder is the working directory: a stray relative path (var/) lands there too.

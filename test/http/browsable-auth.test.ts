@@ -12,7 +12,10 @@ describe('browsable-API login and logout (/api-auth/)', () => {
 
   async function form(next?: string) {
     const c = t.client();
-    const page = await c.request('GET', `/api-auth/login/${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`);
+    const page = await c.request(
+      'GET',
+      `/api-auth/login/${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`,
+    );
     const token = /name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"/.exec(page.body)?.[1];
     return { c, page, token: token! };
   }
@@ -38,20 +41,35 @@ describe('browsable-API login and logout (/api-auth/)', () => {
     assert.equal((await c.request('GET', '/api/profile/')).status, 200);
   });
 
-  test('bad credentials re-render the form with Django\'s message', async () => {
+  test("bad credentials re-render the form with Django's message", async () => {
     const { c, token } = await form();
-    const res = await c.request('POST', '/api-auth/login/', { form: { username: 'alice', password: 'x', csrfmiddlewaretoken: token } });
+    const res = await c.request('POST', '/api-auth/login/', {
+      form: { username: 'alice', password: 'x', csrfmiddlewaretoken: token },
+    });
     assert.equal(res.status, 200);
-    assert.match(res.body, /Please enter a correct username and password\. Note that both fields may be case-sensitive\./);
+    assert.match(
+      res.body,
+      /Please enter a correct username and password\. Note that both fields may be case-sensitive\./,
+    );
   });
 
   test('a login POST without the token is refused', async () => {
-    const res = await t.client().request('POST', '/api-auth/login/', { form: { username: 'alice', password: 'Pw-12345678' } });
+    const res = await t
+      .client()
+      .request('POST', '/api-auth/login/', { form: { username: 'alice', password: 'Pw-12345678' } });
     assert.equal(res.status, 403);
   });
 
   test('RED-01: next pointing elsewhere redirects to /', async () => {
-    const bad = ['//evil.example', '/\\evil.example', 'https:evil.example', 'http://evil.example', '\x08//evil.example', 'javascript:alert(1)', '/%09/evil.example'];
+    const bad = [
+      '//evil.example',
+      '/\\evil.example',
+      'https:evil.example',
+      'http://evil.example',
+      '\x08//evil.example',
+      'javascript:alert(1)',
+      '/%09/evil.example',
+    ];
     for (const next of bad) {
       const { c, token } = await form();
       const res = await c.request('POST', '/api-auth/login/', {
@@ -64,7 +82,9 @@ describe('browsable-API login and logout (/api-auth/)', () => {
 
   test('POST /api-auth/logout/ ends the session and redirects; GET is 405', async () => {
     const { c, token } = await form();
-    await c.request('POST', '/api-auth/login/', { form: { username: 'alice', password: 'Pw-12345678', csrfmiddlewaretoken: token } });
+    await c.request('POST', '/api-auth/login/', {
+      form: { username: 'alice', password: 'Pw-12345678', csrfmiddlewaretoken: token },
+    });
     assert.equal((await c.request('GET', '/api-auth/logout/')).status, 405);
     const res = await c.request('POST', '/api-auth/logout/?next=/api/me/', { csrf: true });
     assert.equal(res.status, 302);

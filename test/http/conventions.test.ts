@@ -28,7 +28,7 @@ describe('DRF conventions of the reference server', () => {
     assert.equal(res.headers.location, '/api/me/?x=1');
   });
 
-  test('a wrong method is 405 with DRF\'s detail and Allow in Django\'s order', async () => {
+  test("a wrong method is 405 with DRF's detail and Allow in Django's order", async () => {
     const res = await t.client().request('GET', '/api/login/');
     assert.equal(res.status, 405);
     assert.equal(res.body, '{"detail":"Method \\"GET\\" not allowed."}');
@@ -46,7 +46,10 @@ describe('DRF conventions of the reference server', () => {
   test('malformed JSON is 400 with DRF\'s "JSON parse error - " prefix', async () => {
     const c = t.client();
     await c.primeCsrf();
-    const res = await c.request('POST', '/api-token-auth/', { body: '{"username": "a",', headers: { 'content-type': 'application/json' } });
+    const res = await c.request('POST', '/api-token-auth/', {
+      body: '{"username": "a",',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 400);
     assert.match(res.json.detail, /^JSON parse error - /);
   });
@@ -60,8 +63,10 @@ describe('DRF conventions of the reference server', () => {
     assert.match(res.json.detail, /^JSON parse error - /);
   });
 
-  test('an unsupported content type is 415 with DRF\'s message', async () => {
-    const res = await t.client().request('POST', '/api-token-auth/', { body: 'x', headers: { 'content-type': 'text/plain' } });
+  test("an unsupported content type is 415 with DRF's message", async () => {
+    const res = await t
+      .client()
+      .request('POST', '/api-token-auth/', { body: 'x', headers: { 'content-type': 'text/plain' } });
     assert.equal(res.status, 415);
     assert.equal(res.body, '{"detail":"Unsupported media type \\"text/plain\\" in request."}');
   });
@@ -76,17 +81,34 @@ describe('DRF conventions of the reference server', () => {
   });
 
   test('IN-01: invalid UTF-8 and a UTF-8 BOM are 400', async () => {
-    for (const body of [Buffer.from([0xff, 0xfe, 0x7b]), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')])]) {
-      const res = await t.app.inject({ method: 'POST', url: '/api-token-auth/', payload: body, headers: { 'content-type': 'application/json', host: 'localhost' } });
+    for (const body of [
+      Buffer.from([0xff, 0xfe, 0x7b]),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]),
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api-token-auth/',
+        payload: body,
+        headers: { 'content-type': 'application/json', host: 'localhost' },
+      });
       assert.equal(res.statusCode, 400);
     }
   });
 
   test('PWD-09: credential fields of the wrong type are 400, never 500 or 200', async () => {
     await t.user('typed');
-    const bodies = ['{"username":"typed","password":["x"]}', '{"password":{"$ne":null}}', 'true', '123', 'null', '{"username":{"toString":"x"}}'];
+    const bodies = [
+      '{"username":"typed","password":["x"]}',
+      '{"password":{"$ne":null}}',
+      'true',
+      '123',
+      'null',
+      '{"username":{"toString":"x"}}',
+    ];
     for (const body of bodies) {
-      const res = await t.client().request('POST', '/api-token-auth/', { body, headers: { 'content-type': 'application/json' } });
+      const res = await t
+        .client()
+        .request('POST', '/api-token-auth/', { body, headers: { 'content-type': 'application/json' } });
       assert.equal(res.status, 400, body);
     }
   });

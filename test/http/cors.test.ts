@@ -12,7 +12,11 @@ describe('CORS for clients on other origins (CONTRACT "Cross-origin clients")', 
 
   const preflight = (origin: string) =>
     t.client().request('OPTIONS', '/api/profile/', {
-      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
     });
 
   test('a preflight from an allowed origin answers 200 with the CORS headers', async () => {
@@ -47,7 +51,11 @@ describe('CORS for clients on other origins (CONTRACT "Cross-origin clients")', 
   });
 
   test('a token client on the allowed origin works; CORS origins are not CSRF-trusted', async () => {
-    const key = (await t.client().request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } })).json.token;
+    const key = (
+      await t
+        .client()
+        .request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } })
+    ).json.token;
     const res = await t.client().request('POST', '/api/articles/', {
       json: { title: 'from the other origin' },
       headers: { origin: 'https://app.example.test', authorization: `Token ${key}` },
@@ -55,7 +63,11 @@ describe('CORS for clients on other origins (CONTRACT "Cross-origin clients")', 
     assert.equal(res.status, 201);
     const c = t.client();
     await c.login('alice');
-    const session = await c.request('POST', '/api/articles/', { json: { title: 'x' }, csrf: true, headers: { origin: 'https://app.example.test' } });
+    const session = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      csrf: true,
+      headers: { origin: 'https://app.example.test' },
+    });
     assert.equal(session.status, 403);
     assert.match(session.json.detail, /^CSRF Failed: Origin checking failed/);
   });
@@ -64,12 +76,19 @@ describe('CORS for clients on other origins (CONTRACT "Cross-origin clients")', 
 describe('CORS with credentials', () => {
   let t: TestApp;
   before(async () => {
-    t = await makeApp({ env: { GATEHOUSE_CORS_ALLOWED_ORIGINS: 'https://app.example.test', GATEHOUSE_CORS_ALLOW_CREDENTIALS: '1' } });
+    t = await makeApp({
+      env: {
+        GATEHOUSE_CORS_ALLOWED_ORIGINS: 'https://app.example.test',
+        GATEHOUSE_CORS_ALLOW_CREDENTIALS: '1',
+      },
+    });
   });
   after(() => t.close());
 
   test('Access-Control-Allow-Credentials is sent only when configured, never with *', async () => {
-    const res = await t.client().request('GET', '/api/articles/', { headers: { origin: 'https://app.example.test' } });
+    const res = await t
+      .client()
+      .request('GET', '/api/articles/', { headers: { origin: 'https://app.example.test' } });
     assert.equal(res.headers['access-control-allow-credentials'], 'true');
     assert.equal(res.headers['access-control-allow-origin'], 'https://app.example.test');
   });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createFakeClock } from '../helpers/fake-clock.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const CHALLENGE = 'Bearer realm="api"';
@@ -21,7 +21,8 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
   after(() => t.close());
 
   const post = (path: string, json: unknown) => t.client().request('POST', path, { json });
-  const obtain = async (username = 'alice') => (await post('/api/token/', { username, password: 'Pw-12345678' })).json;
+  const obtain = async (username = 'alice') =>
+    (await post('/api/token/', { username, password: 'Pw-12345678' })).json;
   const bearer = (access: string) => ({ authorization: `Bearer ${access}` });
 
   test('obtain answers {"refresh","access"} with simplejwt\'s claims in order', async () => {
@@ -38,7 +39,10 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     assert.equal((access.exp as number) - (access.iat as number), 300);
     assert.equal((refresh.exp as number) - (refresh.iat as number), 86400);
     assert.match(access.jti as string, /^[0-9a-f]{32}$/);
-    assert.deepEqual(JSON.parse(Buffer.from(res.json.access.split('.')[0], 'base64url').toString()), { alg: 'HS256', typ: 'JWT' });
+    assert.deepEqual(JSON.parse(Buffer.from(res.json.access.split('.')[0], 'base64url').toString()), {
+      alg: 'HS256',
+      typ: 'JWT',
+    });
     assert.equal(res.headers['cache-control'], 'no-store');
   });
 
@@ -48,23 +52,35 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     assert.equal(res.body, '{"detail":"No active account found with the given credentials"}');
     assert.equal(res.headers['www-authenticate'], CHALLENGE);
     const empty = await post('/api/token/', {});
-    assert.equal(empty.body, '{"username":["This field is required."],"password":["This field is required."]}');
+    assert.equal(
+      empty.body,
+      '{"username":["This field is required."],"password":["This field is required."]}',
+    );
   });
 
   test('an access token authenticates; the Bearer keyword is case-sensitive', async () => {
     const { access } = await obtain();
     assert.equal((await t.client().request('GET', '/api/profile/', { headers: bearer(access) })).status, 200);
-    const lower = await t.client().request('GET', '/api/profile/', { headers: { authorization: `bearer ${access}` } });
+    const lower = await t
+      .client()
+      .request('GET', '/api/profile/', { headers: { authorization: `bearer ${access}` } });
     assert.equal(lower.status, 401);
     assert.equal(lower.body, '{"detail":"Authentication credentials were not provided."}');
   });
 
-  test('a bad Bearer header gets simplejwt\'s bodies; token-first → 401 Token, session-first → 403', async () => {
-    const two = await t.client().request('GET', '/api/profile/', { headers: { authorization: 'Bearer a b' } });
+  test("a bad Bearer header gets simplejwt's bodies; token-first → 401 Token, session-first → 403", async () => {
+    const two = await t
+      .client()
+      .request('GET', '/api/profile/', { headers: { authorization: 'Bearer a b' } });
     assert.equal(two.status, 401);
-    assert.equal(two.body, '{"detail":"Authorization header must contain two space-delimited values","code":"bad_authorization_header"}');
+    assert.equal(
+      two.body,
+      '{"detail":"Authorization header must contain two space-delimited values","code":"bad_authorization_header"}',
+    );
     assert.equal(two.headers['www-authenticate'], 'Token');
-    const bad = await t.client().request('GET', '/api/dashboard/', { headers: { authorization: 'Bearer abc.def.ghi' } });
+    const bad = await t
+      .client()
+      .request('GET', '/api/dashboard/', { headers: { authorization: 'Bearer abc.def.ghi' } });
     assert.equal(bad.status, 403);
     assert.equal(
       bad.body,
@@ -108,15 +124,23 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
 
   test('JWT-07: two concurrent refreshes of one token: exactly one succeeds', async () => {
     const { refresh } = await obtain('bob');
-    const results = await Promise.all(Array.from({ length: 10 }, () => post('/api/token/refresh/', { refresh })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => post('/api/token/refresh/', { refresh })),
+    );
     assert.equal(results.filter((r) => r.status === 200).length, 1);
     assert.ok(results.filter((r) => r.status !== 200).every((r) => r.status === 401));
   });
 
   test('refresh errors: access token, garbage, missing field', async () => {
     const { access } = await obtain();
-    assert.equal((await post('/api/token/refresh/', { refresh: access })).body, '{"detail":"Token has wrong type","code":"token_not_valid"}');
-    assert.equal((await post('/api/token/refresh/', { refresh: 'x' })).body, '{"detail":"Token is invalid","code":"token_not_valid"}');
+    assert.equal(
+      (await post('/api/token/refresh/', { refresh: access })).body,
+      '{"detail":"Token has wrong type","code":"token_not_valid"}',
+    );
+    assert.equal(
+      (await post('/api/token/refresh/', { refresh: 'x' })).body,
+      '{"detail":"Token is invalid","code":"token_not_valid"}',
+    );
     assert.equal((await post('/api/token/refresh/', {})).body, '{"refresh":["This field is required."]}');
   });
 
@@ -148,7 +172,10 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     const res = await post('/api/token/blacklist/', { refresh });
     assert.equal(res.status, 200);
     assert.equal(res.body, '{}');
-    assert.equal((await post('/api/token/blacklist/', { refresh })).body, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
+    assert.equal(
+      (await post('/api/token/blacklist/', { refresh })).body,
+      '{"detail":"Token is blacklisted","code":"token_not_valid"}',
+    );
     assert.equal((await post('/api/token/refresh/', { refresh })).status, 401);
   });
 
@@ -160,18 +187,27 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     const res = await t.client().request('GET', '/api/profile/', { headers });
     assert.equal(res.status, 401);
     assert.equal(res.json.code, 'token_not_valid');
-    assert.equal((await post('/api/token/refresh/', { refresh })).body, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
+    assert.equal(
+      (await post('/api/token/refresh/', { refresh })).body,
+      '{"detail":"Token is blacklisted","code":"token_not_valid"}',
+    );
     // A token obtained afterwards, even in the same second (here one millisecond later), works.
     clock.advance(1);
     const fresh = await obtain('dan');
-    assert.equal((await t.client().request('GET', '/api/profile/', { headers: bearer(fresh.access) })).status, 200);
+    assert.equal(
+      (await t.client().request('GET', '/api/profile/', { headers: bearer(fresh.access) })).status,
+      200,
+    );
   });
 
   test('SES-10: a password change ends access and refresh tokens', async () => {
     const { access, refresh } = await obtain('ed');
     const c = t.client();
     await c.login('ed');
-    const res = await c.request('POST', '/api/password/change/', { json: { old_password: 'Pw-12345678', new_password: 'Fresh-pass-9911' }, csrf: true });
+    const res = await c.request('POST', '/api/password/change/', {
+      json: { old_password: 'Pw-12345678', new_password: 'Fresh-pass-9911' },
+      csrf: true,
+    });
     assert.equal(res.status, 200);
     assert.equal((await t.client().request('GET', '/api/profile/', { headers: bearer(access) })).status, 401);
     assert.equal((await post('/api/token/refresh/', { refresh })).status, 401);
@@ -179,7 +215,9 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
 
   test('JWT requests are not subject to CSRF', async () => {
     const { access } = await obtain();
-    const res = await t.client().request('POST', '/api/articles/', { json: { title: 'jwt' }, headers: bearer(access) });
+    const res = await t
+      .client()
+      .request('POST', '/api/articles/', { json: { title: 'jwt' }, headers: bearer(access) });
     assert.equal(res.status, 201);
   });
 

@@ -27,12 +27,17 @@ describe('example resources (CONTRACT "Example resources")', () => {
     const anon = await t.client().request('GET', '/api/profile/');
     assert.equal(anon.status, 401);
     assert.equal(anon.headers['www-authenticate'], 'Token');
-    const bad = await t.client().request('GET', '/api/profile/', { headers: { authorization: 'Token nope' } });
+    const bad = await t
+      .client()
+      .request('GET', '/api/profile/', { headers: { authorization: 'Token nope' } });
     assert.equal(bad.status, 401);
     assert.equal(bad.body, '{"detail":"Invalid token."}');
     const c = t.client();
     await c.login('alice');
-    assert.equal((await c.request('GET', '/api/profile/')).body, '{"username":"alice","email":"alice@example.com"}');
+    assert.equal(
+      (await c.request('GET', '/api/profile/')).body,
+      '{"username":"alice","email":"alice@example.com"}',
+    );
   });
 
   test('articles: anyone reads, users create, only the author writes (PERM-03)', async () => {
@@ -49,16 +54,24 @@ describe('example resources (CONTRACT "Example resources")', () => {
     assert.equal(created.json.author, 'alice');
     const id = created.json.id;
     assert.equal((await t.client().request('GET', `/api/articles/${id}/`)).status, 200);
-    assert.ok((await t.client().request('GET', '/api/articles/')).json.some((a: { id: number }) => a.id === id));
+    assert.ok(
+      (await t.client().request('GET', '/api/articles/')).json.some((a: { id: number }) => a.id === id),
+    );
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
       const res = await bob.request(method, `/api/articles/${id}/`, { json: { title: 'pwned' }, csrf: true });
       assert.equal(res.status, 403, method);
       assert.equal(res.body, '{"detail":"You do not have permission to perform this action."}');
     }
-    const patched = await alice.request('PATCH', `/api/articles/${id}/`, { json: { body: 'text' }, csrf: true });
+    const patched = await alice.request('PATCH', `/api/articles/${id}/`, {
+      json: { body: 'text' },
+      csrf: true,
+    });
     assert.equal(patched.json.title, 'Hello');
     assert.equal(patched.json.body, 'text');
-    const put = await alice.request('PUT', `/api/articles/${id}/`, { json: { body: 'only body' }, csrf: true });
+    const put = await alice.request('PUT', `/api/articles/${id}/`, {
+      json: { body: 'only body' },
+      csrf: true,
+    });
     assert.equal(put.status, 400);
     assert.equal(put.body, '{"title":["This field is required."]}');
     const del = await alice.request('DELETE', `/api/articles/${id}/`, { csrf: true });
@@ -87,7 +100,15 @@ describe('example resources (CONTRACT "Example resources")', () => {
     await root.login('root');
     const res = await root.request('GET', '/api/admin/users/');
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.json[0]), ['id', 'username', 'email', 'is_staff', 'is_active', 'date_joined', 'last_login']);
+    assert.deepEqual(Object.keys(res.json[0]), [
+      'id',
+      'username',
+      'email',
+      'is_staff',
+      'is_active',
+      'date_joined',
+      'last_login',
+    ]);
   });
 
   test('the browsable API renders /api/profile/ as a page for a browser, JSON otherwise', async () => {

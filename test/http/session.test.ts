@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createFakeClock } from '../helpers/fake-clock.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 
-const SESSION_COOKIE = /^sessionid=([a-z0-9]{32}); expires=[^;]+ GMT; HttpOnly; Max-Age=1209600; Path=\/; SameSite=Lax$/;
-const CSRF_COOKIE = /^csrftoken=([A-Za-z0-9]{32}); expires=[^;]+ GMT; Max-Age=31449600; Path=\/; SameSite=Lax$/;
+const SESSION_COOKIE =
+  /^sessionid=([a-z0-9]{32}); expires=[^;]+ GMT; HttpOnly; Max-Age=1209600; Path=\/; SameSite=Lax$/;
+const CSRF_COOKIE =
+  /^csrftoken=([A-Za-z0-9]{32}); expires=[^;]+ GMT; Max-Age=31449600; Path=\/; SameSite=Lax$/;
 const DELETED = 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax';
 
 describe('session authentication (CONTRACT "Session authentication")', () => {
@@ -49,7 +51,10 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
   test('a wrong password answers 401 {"error":"Invalid credentials"} and sets no session', async () => {
     const c = t.client();
     await c.primeCsrf();
-    const res = await c.request('POST', '/api/login/', { json: { username: 'alice', password: 'nope' }, csrf: true });
+    const res = await c.request('POST', '/api/login/', {
+      json: { username: 'alice', password: 'nope' },
+      csrf: true,
+    });
     assert.equal(res.status, 401);
     assert.equal(res.body, '{"error":"Invalid credentials"}');
     assert.equal(res.setCookies.length, 0);
@@ -60,7 +65,11 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     const sleepy = (await t.gh.accounts.getByUsername('sleepy'))!;
     await t.gh.accounts.setActive(sleepy, false);
     const answers = [];
-    for (const [username, password] of [['nobody', 'Pw-12345678'], ['bob', 'wrong-pass'], ['sleepy', 'Pw-12345678']]) {
+    for (const [username, password] of [
+      ['nobody', 'Pw-12345678'],
+      ['bob', 'wrong-pass'],
+      ['sleepy', 'Pw-12345678'],
+    ]) {
       const c = t.client();
       await c.primeCsrf();
       const res = await c.request('POST', '/api/login/', { json: { username, password }, csrf: true });
@@ -88,19 +97,24 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     assert.equal(replay.body, '{"user":null}');
   });
 
-  test('SES-08: logging in as B in A\'s client never keeps A\'s session', async () => {
+  test("SES-08: logging in as B in A's client never keeps A's session", async () => {
     const c = t.client();
     await c.login('alice');
     const a = c.jar.get('sessionid')!;
     await c.login('bob');
     assert.notEqual(c.jar.get('sessionid'), a);
     assert.match((await c.request('GET', '/api/me/')).body, /"username":"bob"/);
-    assert.equal((await t.client().request('GET', '/api/me/', { headers: { cookie: `sessionid=${a}` } })).body, '{"user":null}');
+    assert.equal(
+      (await t.client().request('GET', '/api/me/', { headers: { cookie: `sessionid=${a}` } })).body,
+      '{"user":null}',
+    );
   });
 
   test('CVE-2015-5143 / SES-03: an unknown session key is no session and creates no store record', async () => {
     const before = (await t.gh.sessions.list(1)).length;
-    const res = await t.client().request('GET', '/api/me/', { headers: { cookie: `sessionid=${'a'.repeat(32)}` } });
+    const res = await t
+      .client()
+      .request('GET', '/api/me/', { headers: { cookie: `sessionid=${'a'.repeat(32)}` } });
     assert.equal(res.body, '{"user":null}');
     assert.equal((await t.gh.sessions.list(1)).length, before);
   });
@@ -130,7 +144,11 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
   test('CK-05: a cookie with odd characters before sessionid still parses', async () => {
     const c = t.client();
     await c.login('alice');
-    const res = await t.client().request('GET', '/api/dashboard/', { headers: { cookie: `x=1]"; sessionid=${c.jar.get('sessionid')}` } });
+    const res = await t
+      .client()
+      .request('GET', '/api/dashboard/', {
+        headers: { cookie: `x=1]"; sessionid=${c.jar.get('sessionid')}` },
+      });
     assert.equal(res.status, 200);
   });
 
@@ -177,8 +195,14 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     const missing = await c.request('POST', '/api/articles/', { json: { title: 'x' } });
     assert.equal(missing.status, 403);
     assert.equal(missing.body, '{"detail":"CSRF Failed: CSRF token missing."}');
-    const wrong = await c.request('POST', '/api/articles/', { json: { title: 'x' }, headers: { 'x-csrftoken': 'a'.repeat(32) } });
-    assert.equal(wrong.body, '{"detail":"CSRF Failed: CSRF token from the \'X-Csrftoken\' HTTP header incorrect."}');
+    const wrong = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      headers: { 'x-csrftoken': 'a'.repeat(32) },
+    });
+    assert.equal(
+      wrong.body,
+      '{"detail":"CSRF Failed: CSRF token from the \'X-Csrftoken\' HTTP header incorrect."}',
+    );
     const ok = await c.request('POST', '/api/articles/', { json: { title: 'x' }, csrf: true });
     assert.equal(ok.status, 201);
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
@@ -202,21 +226,30 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     await c.primeCsrf();
     const t0 = c.csrf!;
     await c.login('alice');
-    const res = await c.request('POST', '/api/articles/', { json: { title: 'x' }, headers: { 'x-csrftoken': t0 } });
+    const res = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      headers: { 'x-csrftoken': t0 },
+    });
     assert.equal(res.status, 403);
     const t1 = (await c.request('GET', '/api/csrf/')).json.csrfToken;
-    const ok = await c.request('POST', '/api/articles/', { json: { title: 'x' }, headers: { 'x-csrftoken': t1 } });
+    const ok = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      headers: { 'x-csrftoken': t1 },
+    });
     assert.equal(ok.status, 201);
   });
 
-  test('CSRF-03: an attacker\'s own cookie and token pair fails with the victim\'s cookie', async () => {
+  test("CSRF-03: an attacker's own cookie and token pair fails with the victim's cookie", async () => {
     const attacker = t.client();
     await attacker.primeCsrf();
     const victim = t.client();
     await victim.login('alice');
     const res = await victim.request('POST', '/api/articles/', {
       json: { title: 'x' },
-      headers: { cookie: `sessionid=${victim.jar.get('sessionid')}; csrftoken=${victim.csrf}`, 'x-csrftoken': attacker.csrf! },
+      headers: {
+        cookie: `sessionid=${victim.jar.get('sessionid')}; csrftoken=${victim.csrf}`,
+        'x-csrftoken': attacker.csrf!,
+      },
     });
     assert.equal(res.status, 403);
   });
@@ -230,11 +263,22 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
       ['http://evil.example', 'evil.example'],
       ['http://localhost.evil.example', 'localhost'],
     ]) {
-      const res = await c.request('POST', '/api/articles/', { json: { title: 'x' }, csrf: true, headers: { origin, host } });
+      const res = await c.request('POST', '/api/articles/', {
+        json: { title: 'x' },
+        csrf: true,
+        headers: { origin, host },
+      });
       assert.equal(res.status, 403, origin);
-      assert.equal(res.json.detail, `CSRF Failed: Origin checking failed - ${origin} does not match any trusted origins.`);
+      assert.equal(
+        res.json.detail,
+        `CSRF Failed: Origin checking failed - ${origin} does not match any trusted origins.`,
+      );
     }
-    const same = await c.request('POST', '/api/articles/', { json: { title: 'x' }, csrf: true, headers: { origin: 'http://localhost' } });
+    const same = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      csrf: true,
+      headers: { origin: 'http://localhost' },
+    });
     assert.equal(same.status, 201);
   });
 
@@ -245,16 +289,23 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
         headers: { origin: 'https://evil.example' },
       });
       assert.equal(res.status, 403, path);
-      assert.equal(res.setCookies.filter((c) => c.startsWith('sessionid=') && !c.includes('Max-Age=0')).length, 0);
+      assert.equal(
+        res.setCookies.filter((c) => c.startsWith('sessionid=') && !c.includes('Max-Age=0')).length,
+        0,
+      );
     }
-    const noToken = await t.client().request('POST', '/api/login/', { json: { username: 'alice', password: 'Pw-12345678' } });
+    const noToken = await t
+      .client()
+      .request('POST', '/api/login/', { json: { username: 'alice', password: 'Pw-12345678' } });
     assert.equal(noToken.body, '{"detail":"CSRF Failed: CSRF cookie not set."}');
   });
 
   test('login accepts a form body with csrfmiddlewaretoken', async () => {
     const c = t.client();
     await c.primeCsrf();
-    const res = await c.request('POST', '/api/login/', { form: { username: 'alice', password: 'Pw-12345678', csrfmiddlewaretoken: c.csrf! } });
+    const res = await c.request('POST', '/api/login/', {
+      form: { username: 'alice', password: 'Pw-12345678', csrfmiddlewaretoken: c.csrf! },
+    });
     assert.equal(res.status, 200);
   });
 
@@ -263,7 +314,10 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     await c.login('alice');
     await c.request('HEAD', '/api/logout/');
     const created = await c.request('POST', '/api/articles/', { json: { title: 'keep' }, csrf: true });
-    const overridden = await c.request('POST', `/api/articles/${created.json.id}/`, { csrf: true, headers: { 'x-http-method-override': 'DELETE' } });
+    const overridden = await c.request('POST', `/api/articles/${created.json.id}/`, {
+      csrf: true,
+      headers: { 'x-http-method-override': 'DELETE' },
+    });
     assert.equal(overridden.status, 405);
     assert.equal((await c.request('GET', `/api/articles/${created.json.id}/`)).status, 200);
     assert.match((await c.request('GET', '/api/me/')).body, /alice/);
@@ -272,7 +326,10 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
   test('CSRF-13: a bad Authorization header next to a session cookie fails (session-first: 403 Invalid token.)', async () => {
     const c = t.client();
     await c.login('alice');
-    const res = await c.request('POST', '/api/articles/', { json: { title: 'x' }, headers: { authorization: 'Token garbage' } });
+    const res = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      headers: { authorization: 'Token garbage' },
+    });
     // DRF: the session authenticates first, so CSRF applies and fails before the token is looked at.
     assert.equal(res.status, 403);
     const anon = await t.client().request('GET', '/api/me/', { headers: { authorization: 'Token garbage' } });
@@ -283,16 +340,22 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
   test('register answers 201 with email "" and does not log in; a taken username is a field error', async () => {
     const c = t.client();
     await c.primeCsrf();
-    const res = await c.request('POST', '/api/register/', { json: { username: 'carol', password: 'Pw-12345678' }, csrf: true });
+    const res = await c.request('POST', '/api/register/', {
+      json: { username: 'carol', password: 'Pw-12345678' },
+      csrf: true,
+    });
     assert.equal(res.status, 201);
     assert.match(res.body, /^\{"user":\{"id":\d+,"username":"carol","email":""\}\}$/);
     assert.equal(c.jar.get('sessionid'), undefined);
-    const again = await c.request('POST', '/api/register/', { json: { username: 'carol', password: 'Pw-12345678' }, csrf: true });
+    const again = await c.request('POST', '/api/register/', {
+      json: { username: 'carol', password: 'Pw-12345678' },
+      csrf: true,
+    });
     assert.equal(again.status, 400);
     assert.equal(again.body, '{"username":["A user with that username already exists."]}');
   });
 
-  test('PWD-05: register applies Django\'s four validators with Django\'s messages', async () => {
+  test("PWD-05: register applies Django's four validators with Django's messages", async () => {
     const c = t.client();
     await c.primeCsrf();
     const cases: [string, string, string][] = [
@@ -311,7 +374,10 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
   test('IN-03: a fullwidth username is NFKC-normalised and collides with the existing one', async () => {
     const c = t.client();
     await c.primeCsrf();
-    const res = await c.request('POST', '/api/register/', { json: { username: 'ａｌｉｃｅ', password: 'Pw-12345678' }, csrf: true });
+    const res = await c.request('POST', '/api/register/', {
+      json: { username: 'ａｌｉｃｅ', password: 'Pw-12345678' },
+      csrf: true,
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body, '{"username":["A user with that username already exists."]}');
   });
@@ -323,18 +389,29 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     await a.login('erin', 'Old-pass-4821');
     await b.login('erin', 'Old-pass-4821');
     const token = (await a.request('POST', '/api/tokens/', { json: { name: 'cli' }, csrf: true })).json.token;
-    const wrong = await a.request('POST', '/api/password/change/', { json: { old_password: 'nope', new_password: 'New-pass-7730' }, csrf: true });
+    const wrong = await a.request('POST', '/api/password/change/', {
+      json: { old_password: 'nope', new_password: 'New-pass-7730' },
+      csrf: true,
+    });
     assert.equal(wrong.status, 400);
-    assert.equal(wrong.body, '{"old_password":["Your old password was entered incorrectly. Please enter it again."]}');
+    assert.equal(
+      wrong.body,
+      '{"old_password":["Your old password was entered incorrectly. Please enter it again."]}',
+    );
     const before = a.jar.get('sessionid');
-    const res = await a.request('POST', '/api/password/change/', { json: { old_password: 'Old-pass-4821', new_password: 'New-pass-7730' }, csrf: true });
+    const res = await a.request('POST', '/api/password/change/', {
+      json: { old_password: 'Old-pass-4821', new_password: 'New-pass-7730' },
+      csrf: true,
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body, '{"message":"Password changed"}');
     assert.notEqual(a.jar.get('sessionid'), before);
     assert.match((await a.request('GET', '/api/me/')).body, /erin/);
     assert.equal((await b.request('GET', '/api/me/')).body, '{"user":null}');
     // API tokens stay (logoutall ends them).
-    const withToken = await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } });
+    const withToken = await t
+      .client()
+      .request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } });
     assert.equal(withToken.status, 200);
   });
 
@@ -347,7 +424,14 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     const list = await a.request('GET', '/api/sessions/');
     assert.equal(list.status, 200);
     assert.equal(list.json.length, 2);
-    assert.deepEqual(Object.keys(list.json[0]), ['id', 'created', 'last_seen', 'ip', 'user_agent', 'current']);
+    assert.deepEqual(Object.keys(list.json[0]), [
+      'id',
+      'created',
+      'last_seen',
+      'ip',
+      'user_agent',
+      'current',
+    ]);
     assert.ok(!list.body.includes(a.jar.get('sessionid')!));
     assert.ok(!list.body.includes(b.jar.get('sessionid')!));
     assert.match(list.json[0].created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$/);
@@ -387,7 +471,10 @@ describe('session expiry on a fake clock (SES-12, SES-13)', () => {
   const clock = createFakeClock(Date.UTC(2026, 0, 1));
   let t: TestApp;
   before(async () => {
-    t = await makeApp({ clock, env: { GATEHOUSE_SESSION_IDLE_TIMEOUT: '3600', GATEHOUSE_SESSION_ABSOLUTE_TIMEOUT: '10800' } });
+    t = await makeApp({
+      clock,
+      env: { GATEHOUSE_SESSION_IDLE_TIMEOUT: '3600', GATEHOUSE_SESSION_ABSOLUTE_TIMEOUT: '10800' },
+    });
     await t.user('ida');
   });
   after(() => t.close());

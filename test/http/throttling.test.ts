@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createFakeClock } from '../helpers/fake-clock.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 
 describe('login throttling (CONTRACT "Throttling")', () => {
   const clock = createFakeClock(Date.UTC(2026, 2, 1));
   let t: TestApp;
   before(async () => {
-    t = await makeApp({ clock, env: { GATEHOUSE_LOGIN_RATE: '3/min', GATEHOUSE_LOGIN_ADDRESS_RATE: '5/min' } });
+    t = await makeApp({
+      clock,
+      env: { GATEHOUSE_LOGIN_RATE: '3/min', GATEHOUSE_LOGIN_ADDRESS_RATE: '5/min' },
+    });
     for (const name of ['alice', 'bob', 'carl', 'dora', 'eve', 'fay', 'gus']) await t.user(name);
   });
   after(() => t.close());
@@ -25,7 +28,9 @@ describe('login throttling (CONTRACT "Throttling")', () => {
     assert.equal(res.body, '{"detail":"Request was throttled. Expected available in 60 seconds."}');
     assert.equal(res.headers['retry-after'], '60');
     // The three login endpoints share the bucket.
-    const token = await t.client().request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } });
+    const token = await t
+      .client()
+      .request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } });
     assert.equal(token.status, 429);
     clock.advance(59_000);
     const later = await sessionLogin('alice', 'Pw-12345678');
@@ -42,7 +47,8 @@ describe('login throttling (CONTRACT "Throttling")', () => {
 
   test('AUTH-05: failures from one address across many accounts fill the address bucket', async () => {
     clock.advance(120_000);
-    for (const name of ['carl', 'dora', 'eve', 'fay', 'carl']) assert.equal((await sessionLogin(name, 'wrong')).status, 401);
+    for (const name of ['carl', 'dora', 'eve', 'fay', 'carl'])
+      assert.equal((await sessionLogin(name, 'wrong')).status, 401);
     const res = await sessionLogin('gus', 'Pw-12345678');
     assert.equal(res.status, 429);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createFakeClock } from '../helpers/fake-clock.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 
 const KEY = /^gth_[A-Za-z0-9]{38}$/;
 
@@ -31,41 +31,68 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
   });
 
   test('api-token-auth accepts form and multipart bodies', async () => {
-    const form = await t.client().request('POST', '/api-token-auth/', { form: { username: 'alice', password: 'Pw-12345678' } });
+    const form = await t
+      .client()
+      .request('POST', '/api-token-auth/', { form: { username: 'alice', password: 'Pw-12345678' } });
     assert.equal(form.status, 200);
     const boundary = 'XyZ';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="username"\r\n\r\nalice\r\n--${boundary}\r\nContent-Disposition: form-data; name="password"\r\n\r\nPw-12345678\r\n--${boundary}--\r\n`;
-    const multi = await t.client().request('POST', '/api-token-auth/', { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const multi = await t
+      .client()
+      .request('POST', '/api-token-auth/', {
+        body,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
     assert.equal(multi.status, 200);
     assert.match(multi.json.token, KEY);
   });
 
-  test('api-token-auth answers DRF\'s field and non_field errors', async () => {
-    assert.equal((await obtain('alice', 'wrong')).body, '{"non_field_errors":["Unable to log in with provided credentials."]}');
+  test("api-token-auth answers DRF's field and non_field errors", async () => {
+    assert.equal(
+      (await obtain('alice', 'wrong')).body,
+      '{"non_field_errors":["Unable to log in with provided credentials."]}',
+    );
     assert.equal((await obtain('nobody')).status, 400);
     const empty = await t.client().request('POST', '/api-token-auth/', { json: {} });
-    assert.equal(empty.body, '{"username":["This field is required."],"password":["This field is required."]}');
+    assert.equal(
+      empty.body,
+      '{"username":["This field is required."],"password":["This field is required."]}',
+    );
     const onlyUser = await t.client().request('POST', '/api-token-auth/', { json: { username: 'alice' } });
     assert.equal(onlyUser.body, '{"password":["This field is required."]}');
-    const blank = await t.client().request('POST', '/api-token-auth/', { json: { username: '', password: '' } });
-    assert.equal(blank.body, '{"username":["This field may not be blank."],"password":["This field may not be blank."]}');
-    assert.equal((await t.client().request('GET', '/api-token-auth/')).body, '{"detail":"Method \\"GET\\" not allowed."}');
+    const blank = await t
+      .client()
+      .request('POST', '/api-token-auth/', { json: { username: '', password: '' } });
+    assert.equal(
+      blank.body,
+      '{"username":["This field may not be blank."],"password":["This field may not be blank."]}',
+    );
+    assert.equal(
+      (await t.client().request('GET', '/api-token-auth/')).body,
+      '{"detail":"Method \\"GET\\" not allowed."}',
+    );
   });
 
   test('api-token-auth with a logged-in session and no CSRF token is 403 CSRF Failed (DRF)', async () => {
     const c = t.client();
     await c.login('alice');
-    const res = await c.request('POST', '/api-token-auth/', { json: { username: 'alice', password: 'Pw-12345678' } });
+    const res = await c.request('POST', '/api-token-auth/', {
+      json: { username: 'alice', password: 'Pw-12345678' },
+    });
     assert.equal(res.status, 403);
     assert.equal(res.body, '{"detail":"CSRF Failed: CSRF token missing."}');
   });
 
-  test('TOK-06: DRF\'s header parsing and messages, 401 with WWW-Authenticate: Token on token-first views', async () => {
+  test("TOK-06: DRF's header parsing and messages, 401 with WWW-Authenticate: Token on token-first views", async () => {
     const { token } = (await obtain()).json;
     const cases: [string, number, string][] = [
       ['Token', 401, '{"detail":"Invalid token header. No credentials provided."}'],
       ['Token a b', 401, '{"detail":"Invalid token header. Token string should not contain spaces."}'],
-      ['Token abc\xb8', 401, '{"detail":"Invalid token header. Token string should not contain invalid characters."}'],
+      [
+        'Token abc\xb8',
+        401,
+        '{"detail":"Invalid token header. Token string should not contain invalid characters."}',
+      ],
       ['Token nope', 401, '{"detail":"Invalid token."}'],
       [`Token ${token}x`, 401, '{"detail":"Invalid token."}'],
       [`Token ${token.slice(0, -1)}`, 401, '{"detail":"Invalid token."}'],
@@ -73,7 +100,11 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
       [`Token ${'x'.repeat(16384)}`, 401, '{"detail":"Invalid token."}'],
     ];
     for (const [authorization, status, body] of cases) {
-      const res = await t.app.inject({ method: 'GET', url: '/api/profile/', headers: { authorization, host: 'localhost' } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/profile/',
+        headers: { authorization, host: 'localhost' },
+      });
       assert.equal(res.statusCode, status, authorization.slice(0, 30));
       assert.equal(res.body, body);
       assert.equal(res.headers['www-authenticate'], 'Token');
@@ -91,7 +122,9 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
   });
 
   test('on session-first views a bad token is 403 without WWW-Authenticate', async () => {
-    const res = await t.client().request('GET', '/api/dashboard/', { headers: { authorization: 'Token nope' } });
+    const res = await t
+      .client()
+      .request('GET', '/api/dashboard/', { headers: { authorization: 'Token nope' } });
     assert.equal(res.status, 403);
     assert.equal(res.body, '{"detail":"Invalid token."}');
     assert.equal(res.headers['www-authenticate'], undefined);
@@ -99,7 +132,12 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
 
   test('token requests are not subject to CSRF', async () => {
     const { token } = (await obtain()).json;
-    const res = await t.client().request('POST', '/api/articles/', { json: { title: 'by token' }, headers: { authorization: `Token ${token}` } });
+    const res = await t
+      .client()
+      .request('POST', '/api/articles/', {
+        json: { title: 'by token' },
+        headers: { authorization: `Token ${token}` },
+      });
     assert.equal(res.status, 201);
   });
 
@@ -107,7 +145,10 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
     const { token } = (await obtain()).json;
     const auth = { authorization: `Token ${token}` };
     const c = t.client();
-    const created = await c.request('POST', '/api/tokens/', { json: { name: 'laptop', expires_in: 60 }, headers: auth });
+    const created = await c.request('POST', '/api/tokens/', {
+      json: { name: 'laptop', expires_in: 60 },
+      headers: auth,
+    });
     assert.equal(created.status, 201);
     assert.deepEqual(Object.keys(created.json), ['id', 'name', 'token', 'expires']);
     assert.match(created.json.token, KEY);
@@ -118,27 +159,49 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
     const laptop = { authorization: `Token ${created.json.token}` };
     assert.equal((await c.request('GET', '/api/profile/', { headers: laptop })).status, 200);
     const bob = (await obtain('bob')).json.token;
-    const foreign = await c.request('DELETE', `/api/tokens/${created.json.id}/`, { headers: { authorization: `Token ${bob}` } });
+    const foreign = await c.request('DELETE', `/api/tokens/${created.json.id}/`, {
+      headers: { authorization: `Token ${bob}` },
+    });
     assert.equal(foreign.status, 404);
     const del = await c.request('DELETE', `/api/tokens/${created.json.id}/`, { headers: auth });
     assert.equal(del.status, 204);
-    assert.equal((await c.request('GET', '/api/profile/', { headers: laptop })).body, '{"detail":"Invalid token."}');
+    assert.equal(
+      (await c.request('GET', '/api/profile/', { headers: laptop })).body,
+      '{"detail":"Invalid token."}',
+    );
   });
 
   test('TOK-05: an expired key is "Invalid token." one second after its expiry', async () => {
     const { token } = (await obtain()).json;
-    const short = (await t.client().request('POST', '/api/tokens/', { json: { name: 'short', expires_in: 10 }, headers: { authorization: `Token ${token}` } })).json.token;
+    const short = (
+      await t
+        .client()
+        .request('POST', '/api/tokens/', {
+          json: { name: 'short', expires_in: 10 },
+          headers: { authorization: `Token ${token}` },
+        })
+    ).json.token;
     clock.advance(9_000);
-    assert.equal((await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${short}` } })).status, 200);
+    assert.equal(
+      (await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${short}` } }))
+        .status,
+      200,
+    );
     clock.advance(2_000);
-    assert.equal((await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${short}` } })).body, '{"detail":"Invalid token."}');
+    assert.equal(
+      (await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${short}` } }))
+        .body,
+      '{"detail":"Invalid token."}',
+    );
   });
 
   test('last_used is recorded after a verified use', async () => {
     const { token } = (await obtain()).json;
     clock.advance(61_000);
     await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } });
-    const list = await t.client().request('GET', '/api/tokens/', { headers: { authorization: `Token ${token}` } });
+    const list = await t
+      .client()
+      .request('GET', '/api/tokens/', { headers: { authorization: `Token ${token}` } });
     assert.ok(list.json.some((x: { last_used: string | null }) => x.last_used !== null));
   });
 
@@ -158,14 +221,20 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
     assert.equal(res.status, 204);
     assert.equal((await other.request('GET', '/api/me/')).body, '{"user":null}');
     assert.equal((await c.request('GET', '/api/me/')).body, '{"user":null}');
-    assert.equal((await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } })).status, 401);
+    assert.equal(
+      (await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } }))
+        .status,
+      401,
+    );
   });
 
   test('SES-11: a deactivated user\'s token answers "User inactive or deleted."', async () => {
     await t.user('ivy');
     const { token } = (await obtain('ivy')).json;
     await t.gh.accounts.setActive((await t.gh.accounts.getByUsername('ivy'))!, false);
-    const res = await t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } });
+    const res = await t
+      .client()
+      .request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } });
     assert.equal(res.status, 401);
     assert.equal(res.body, '{"detail":"User inactive or deleted."}');
   });
