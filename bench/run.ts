@@ -7,8 +7,8 @@
  *   BENCH_SECONDS=5 npm run bench          # seconds per measurement (default 5)
  *   BENCH_ONLY=sqlite npm run bench        # one group: sqlite | stores | lookup
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -23,9 +23,15 @@ interface Started {
   stop(): Promise<void>;
 }
 
+// Servers on core 1, the load generator on core 0, when taskset exists: each side gets a whole core.
+const TASKSET = existsSync('/usr/bin/taskset');
+const WRK = existsSync('/usr/bin/wrk');
+
 function start(script: string, env: Record<string, string>): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script], {
+    const node = [process.execPath, '--disable-warning=ExperimentalWarning', script];
+    const [command, ...args] = TASKSET ? ['/usr/bin/taskset', '-c', '1', ...node] : node;
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -137,5 +143,5 @@ mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 writeFileSync(
   join(ROOT, 'bench/results', `${stamp}.md`),
-  `# npm run bench, ${new Date().toISOString()}\n\nNode ${process.version}, ${SECONDS} s per measurement, 20 connections.\n\n${table}\n`,
+  `# npm run bench, ${new Date().toISOString()}\n\nNode ${process.version}, ${SECONDS} s per measurement, 20 connections, load generator ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? ', server pinned to core 1 and load generator to core 0' : ''}.\n\n${table}\n`,
 );
