@@ -7,6 +7,8 @@ import { type AuthRequest, createAuthRequest } from '../request.ts';
 import { type ApiResponse, toResponse } from '../response.ts';
 import type { View } from '../view.ts';
 
+const identity = (payload: unknown) => payload as string;
+
 export interface FastifyAdapterOptions {
   trustProxy?: boolean;
   now?: () => number;
@@ -40,8 +42,10 @@ export function sendFastifyReply(
 ): FastifyReply {
   const wire = toWire(res, options.now?.() ?? Date.now(), reply.request.method);
   reply.code(wire.status).headers(wire.headers);
-  // A Buffer, so Fastify adds no charset: DRF sends a bare `application/json`.
-  return reply.send(wire.body === undefined ? null : Buffer.from(wire.body));
+  // An identity serializer: Fastify then sends our text as is and adds no
+  // charset (DRF sends a bare `application/json`), in one write with the headers.
+  if (wire.body === undefined) return reply.send();
+  return reply.serializer(identity).send(wire.body);
 }
 
 /**

@@ -8,25 +8,32 @@ export function escapeHtml(value: string): string {
 }
 
 /**
- * DRF's content negotiation between JSON and the browsable API: HTML only when
- * the client prefers `text/html` over JSON and did not ask for `?format=json`.
+ * DRF's `DefaultContentNegotiation.select_renderer` for the two renderers a
+ * view has (JSON first, then the browsable API): Accept entries are grouped by
+ * specificity (with parameters, then a full type, then a type wildcard, then
+ * the any-type wildcard; q-values do not count), and within the most specific group that any renderer matches,
+ * JSON wins. `?format=json` and `?format=api` override.
  */
 export function wantsHtml(req: AuthRequest): boolean {
   const format = req.query.get('format');
   if (format) return format === 'api';
   const accept = header(req, 'accept');
   if (!accept) return false;
-  let html = -1;
-  let json = -1;
-  for (const [index, part] of accept.split(',').entries()) {
-    const [type, ...params] = part.trim().toLowerCase().split(';');
-    const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
-    const score = q * 1000 - index; // earlier entries win ties, as a browser's list is ordered
-    if (type === 'text/html') html = Math.max(html, score);
-    if (type === 'application/json' || type === '*/*')
-      json = Math.max(json, type === '*/*' ? score - 500 : score);
+  const groups: [string, string][][] = [[], [], [], []];
+  for (const part of accept.split(',')) {
+    const [full, ...params] = part.trim().toLowerCase().split(';');
+    const [type, sub = ''] = full.trim().split('/');
+    const hasParams = params.some((p) => p.trim() !== '' && !p.trim().startsWith('q='));
+    const precedence = type === '*' ? 0 : sub === '*' ? 1 : hasParams ? 3 : 2;
+    groups[precedence].push([type, sub]);
   }
-  return html > json;
+  const matches = (t: string, s: string, [type, sub]: [string, string]) =>
+    (type === '*' || type === t) && (sub === '*' || sub === s);
+  for (const group of groups.reverse()) {
+    if (group.some((m) => matches('application', 'json', m))) return false;
+    if (group.some((m) => matches('text', 'html', m))) return true;
+  }
+  return false;
 }
 
 export interface PageContext {
