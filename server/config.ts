@@ -14,6 +14,10 @@ export interface Config {
   port: number;
   database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
   redisUrl: string | null;
+  /** With Redis: serve session, token and user lookups from the in-process cache (GATEHOUSE_CACHE, default 1). */
+  cache: boolean;
+  /** Prefix of every Redis key and of the revocation channel (GATEHOUSE_REDIS_PREFIX, default `gh:`). */
+  redisPrefix: string;
   secretKey: string;
   secureCookies: boolean;
   trustedOrigins: string[];
@@ -43,6 +47,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     port: integer(env, 'PORT', 8000, 0, 65535),
     database,
     redisUrl: env.REDIS_URL || null,
+    redisPrefix: env.GATEHOUSE_REDIS_PREFIX || 'gh:',
+    cache: env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
     secretKey: env.SECRET_KEY || loadOrCreateSecretKey(resolve(cwd, 'var/secret.key')),
     secureCookies: flag(env, 'GATEHOUSE_SECURE_COOKIES'),
     trustedOrigins: list(env.GATEHOUSE_TRUSTED_ORIGINS),

@@ -4,15 +4,62 @@ import {
   createSqliteStores,
   type Gatehouse,
   type PasswordHashers,
+  type RevocationBus,
   type Stores,
 } from '#gatehouse';
 import type { Config } from './config.ts';
 
+interface Opened {
+  stores: Stores;
+  bus: RevocationBus | null;
+}
+
 /** The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only when it is configured. */
-async function openStores(config: Config, clock: Clock | undefined): Promise<Stores> {
+async function openDurable(config: Config, clock: Clock | undefined): Promise<Stores> {
   if (config.database.kind === 'sqlite') return createSqliteStores(config.database.path, { clock });
   const { createPostgresStores } = await import('#gatehouse/stores/postgres');
   return createPostgresStores(config.database.url, { clock });
+}
+
+/**
+ * With REDIS_URL: Redis holds the throttle counters and carries revocations,
+ * and (unless GATEHOUSE_CACHE=0) session, token and user lookups are served
+ * from an in-process cache that every revocation on any instance clears.
+ * Without it, every lookup reads the SQL database: several processes on one
+ * SQLite file stay correct because none caches.
+ */
+async function openStores(config: Config, clock: Clock | undefined): Promise<Opened> {
+  const durable = await openDurable(config, clock);
+  if (!config.redisUrl) return { stores: durable, bus: null };
+  const [{ connectRedis }, { createCachedStores }] = await Promise.all([
+    import('#gatehouse/stores/redis'),
+    import('#gatehouse/stores/cached'),
+  ]);
+  let redis: Awaited<ReturnType<typeof connectRedis>>;
+  try {
+    redis = await connectRedis(config.redisUrl, { clock, prefix: config.redisPrefix });
+  } catch (error) {
+    await durable.close();
+    throw error;
+  }
+  const layered = config.cache
+    ? createCachedStores(durable, redis.bus, {
+        clock,
+        sessions: { idleMs: config.sessionIdleTimeout * 1000, absoluteMs: config.sessionAbsoluteTimeout * 1000 },
+      })
+    : durable;
+  const stores: Stores = {
+    ...layered,
+    counters: redis.counters,
+    async ping() {
+      await Promise.all([durable.ping(), redis.ping()]);
+    },
+    async close() {
+      await layered.close();
+      await redis.close();
+    },
+  };
+  return { stores, bus: redis.bus };
 }
 
 /** Opens the configured stores and a Gatehouse over them: shared by the server and the CLI. */
@@ -20,9 +67,10 @@ export async function openGatehouse(
   config: Config,
   options: { clock?: Clock; hashers?: PasswordHashers } = {},
 ): Promise<{ gh: Gatehouse; stores: Stores; close(): Promise<void> }> {
-  const stores = await openStores(config, options.clock);
+  const { stores, bus } = await openStores(config, options.clock);
   const gh = createGatehouse({
     stores,
+    bus,
     secretKey: config.secretKey,
     trustedOrigins: config.trustedOrigins,
     allowedHosts: config.allowedHosts,
