@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { type RunningServer, startServer } from '../helpers/server.ts';
+
+// Two reference servers on one PostgreSQL and one Redis: what happens on one holds on the other at once.
+const PG_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.GATEHOUSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const skip =
+  process.env.GATEHOUSE_TEST_POSTGRES === '0' || process.env.GATEHOUSE_TEST_REDIS === '0'
+    ? 'needs PostgreSQL and Redis (not available here)'
+    : false;
+
+/** A browser-like client for one server: cookies kept, CSRF header sent on unsafe requests. */
+class Browser {
+  readonly jar = new Map<string, string>();
+  async send(base: string, method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
+    const all: Record<string, string> = { ...headers };
+    if (this.jar.size) all.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (method !== 'GET' && this.jar.has('csrftoken')) all['x-csrftoken'] = this.jar.get('csrftoken')!;
+    if (json !== undefined) all['content-type'] = 'application/json';
+    const res = await fetch(base + path, { method, headers: all, body: json === undefined ? undefined : JSON.stringify(json) });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      if (line.includes('Max-Age=0')) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    const text = await res.text();
+    return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+  }
+  async login(base: string, username: string, password = 'Pw-12345678') {
+    await this.send(base, 'GET', '/api/csrf/');
+    return this.send(base, 'POST', '/api/login/', { username, password });
+  }
+}
+
+/** Polls until `refused()` holds; returns how long it took (ms). */
+async function refusedWithin(refused: () => Promise<boolean>, limitMs = 1000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if (await refused()) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
+  const database = `gh_multi_${randomBytes(4).toString('hex')}`;
+  let a: RunningServer;
+  let b: RunningServer;
+  const admin = new pg.Client({ connectionString: PG_URL });
+
+  before(async () => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    const url = new URL(PG_URL);
+    url.pathname = `/${database}`;
+    const env = {
+      DATABASE_URL: url.toString(),
+      REDIS_URL,
+      GATEHOUSE_REDIS_PREFIX: `ghtest:${database}:`,
+      SECRET_KEY: randomBytes(32).toString('base64url'),
+      GATEHOUSE_LOGIN_RATE: '4/min',
+    };
+    a = await startServer(env);
+    b = await startServer(env);
+    const register = new Browser();
+    await register.send(a.url, 'GET', '/api/csrf/');
+    for (const username of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) {
+      const res = await register.send(a.url, 'POST', '/api/register/', { username, password: 'Pw-12345678' });
+      assert.equal(res.status, 201);
+    }
+  });
+
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  test('a login on A works on B', async () => {
+    const browser = new Browser();
+    await browser.login(a.url, 'alice');
+    assert.match((await browser.send(b.url, 'GET', '/api/me/')).text, /"username":"alice"/);
+  });
+
+  test('a logout on B is refused on A within 100 ms', async () => {
+    const browser = new Browser();
+    await browser.login(a.url, 'bob');
+    const cookie = `sessionid=${browser.jar.get('sessionid')}`;
+    assert.equal((await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status, 200); // cached on A
+    await browser.send(b.url, 'POST', '/api/logout/');
+    const ms = await refusedWithin(async () => (await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status === 403);
+    assert.ok(ms < 100, `refused after ${ms} ms`);
+  });
+
+  test('a session revoked on B is refused on A within 100 ms', async () => {
+    const first = new Browser();
+    const second = new Browser();
+    await first.login(a.url, 'carol');
+    await second.login(a.url, 'carol');
+    assert.equal((await second.send(a.url, 'GET', '/api/dashboard/')).status, 200);
+    const sessions = (await first.send(b.url, 'GET', '/api/sessions/')).json as { id: string; current: boolean }[];
+    const other = sessions.find((s) => !s.current)!;
+    assert.equal((await first.send(b.url, 'DELETE', `/api/sessions/${other.id}/`)).status, 204);
+    const ms = await refusedWithin(async () => (await second.send(a.url, 'GET', '/api/dashboard/')).status === 403);
+    assert.ok(ms < 100, `refused after ${ms} ms`);
+  });
+
+  test('a token revoked on B is refused on A within 100 ms', async () => {
+    const key = (await new Browser().send(a.url, 'POST', '/api-token-auth/', { username: 'dave', password: 'Pw-12345678' })).json.token;
+    const auth = { authorization: `Token ${key}` };
+    assert.equal((await fetch(`${a.url}/api/profile/`, { headers: auth })).status, 200);
+    const list = (await new Browser().send(b.url, 'GET', '/api/tokens/', undefined, auth)).json as { id: string }[];
+    assert.equal((await new Browser().send(b.url, 'DELETE', `/api/tokens/${list[0].id}/`, undefined, auth)).status, 204);
+    const ms = await refusedWithin(async () => (await fetch(`${a.url}/api/profile/`, { headers: auth })).status === 401);
+    assert.ok(ms < 100, `refused after ${ms} ms`);
+  });
+
+  test('a refresh family revoked on B (a replayed token) is refused on A', async () => {
+    const client = new Browser();
+    const pair = (await client.send(a.url, 'POST', '/api/token/', { username: 'erin', password: 'Pw-12345678' })).json;
+    const rotated = (await client.send(a.url, 'POST', '/api/token/refresh/', { refresh: pair.refresh })).json;
+    const replay = await client.send(b.url, 'POST', '/api/token/refresh/', { refresh: pair.refresh });
+    assert.equal(replay.text, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
+    const onA = await client.send(a.url, 'POST', '/api/token/refresh/', { refresh: rotated.refresh });
+    assert.equal(onA.status, 401);
+  });
+
+  test('a password change on B ends A\'s sessions and access tokens within 100 ms', async () => {
+    const other = new Browser();
+    await other.login(a.url, 'frank');
+    const access = (await other.send(a.url, 'POST', '/api/token/', { username: 'frank', password: 'Pw-12345678' })).json.access;
+    const bearer = { authorization: `Bearer ${access}` };
+    assert.equal((await other.send(a.url, 'GET', '/api/dashboard/')).status, 200);
+    assert.equal((await fetch(`${a.url}/api/profile/`, { headers: bearer })).status, 200);
+    const changer = new Browser();
+    await changer.login(b.url, 'frank');
+    const res = await changer.send(b.url, 'POST', '/api/password/change/', { old_password: 'Pw-12345678', new_password: 'Other-pass-5531' });
+    assert.equal(res.status, 200);
+    const session = await refusedWithin(async () => (await other.send(a.url, 'GET', '/api/dashboard/')).status === 403);
+    const jwt = await refusedWithin(async () => (await fetch(`${a.url}/api/profile/`, { headers: bearer })).status === 401);
+    assert.ok(session < 100, `session refused after ${session} ms`);
+    assert.ok(jwt < 100, `access token refused after ${jwt} ms`);
+  });
+
+  test('throttle counters are shared: failures on A and B fill one bucket', async () => {
+    const client = new Browser();
+    for (const base of [a.url, b.url, a.url, b.url]) {
+      const res = await client.send(base, 'POST', '/api/token/', { username: 'alice', password: 'wrong' });
+      assert.equal(res.status, 401);
+    }
+    const blocked = await client.send(a.url, 'POST', '/api/token/', { username: 'alice', password: 'Pw-12345678' });
+    assert.equal(blocked.status, 429);
+    assert.equal((await client.send(b.url, 'POST', '/api/token/', { username: 'alice', password: 'Pw-12345678' })).status, 429);
+  });
+});
