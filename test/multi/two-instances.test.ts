@@ -15,12 +15,22 @@ const skip =
 /** A browser-like client for one server: cookies kept, CSRF header sent on unsafe requests. */
 class Browser {
   readonly jar = new Map<string, string>();
-  async send(base: string, method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
+  async send(
+    base: string,
+    method: string,
+    path: string,
+    json?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const all: Record<string, string> = { ...headers };
     if (this.jar.size) all.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (method !== 'GET' && this.jar.has('csrftoken')) all['x-csrftoken'] = this.jar.get('csrftoken')!;
     if (json !== undefined) all['content-type'] = 'application/json';
-    const res = await fetch(base + path, { method, headers: all, body: json === undefined ? undefined : JSON.stringify(json) });
+    const res = await fetch(base + path, {
+      method,
+      headers: all,
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
@@ -92,7 +102,9 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     const cookie = `sessionid=${browser.jar.get('sessionid')}`;
     assert.equal((await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status, 200); // cached on A
     await browser.send(b.url, 'POST', '/api/logout/');
-    const ms = await refusedWithin(async () => (await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status === 403);
+    const ms = await refusedWithin(
+      async () => (await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status === 403,
+    );
     assert.ok(ms < 100, `refused after ${ms} ms`);
   });
 
@@ -102,26 +114,45 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     await first.login(a.url, 'carol');
     await second.login(a.url, 'carol');
     assert.equal((await second.send(a.url, 'GET', '/api/dashboard/')).status, 200);
-    const sessions = (await first.send(b.url, 'GET', '/api/sessions/')).json as { id: string; current: boolean }[];
+    const sessions = (await first.send(b.url, 'GET', '/api/sessions/')).json as {
+      id: string;
+      current: boolean;
+    }[];
     const other = sessions.find((s) => !s.current)!;
     assert.equal((await first.send(b.url, 'DELETE', `/api/sessions/${other.id}/`)).status, 204);
-    const ms = await refusedWithin(async () => (await second.send(a.url, 'GET', '/api/dashboard/')).status === 403);
+    const ms = await refusedWithin(
+      async () => (await second.send(a.url, 'GET', '/api/dashboard/')).status === 403,
+    );
     assert.ok(ms < 100, `refused after ${ms} ms`);
   });
 
   test('a token revoked on B is refused on A within 100 ms', async () => {
-    const key = (await new Browser().send(a.url, 'POST', '/api-token-auth/', { username: 'dave', password: 'Pw-12345678' })).json.token;
+    const key = (
+      await new Browser().send(a.url, 'POST', '/api-token-auth/', {
+        username: 'dave',
+        password: 'Pw-12345678',
+      })
+    ).json.token;
     const auth = { authorization: `Token ${key}` };
     assert.equal((await fetch(`${a.url}/api/profile/`, { headers: auth })).status, 200);
-    const list = (await new Browser().send(b.url, 'GET', '/api/tokens/', undefined, auth)).json as { id: string }[];
-    assert.equal((await new Browser().send(b.url, 'DELETE', `/api/tokens/${list[0].id}/`, undefined, auth)).status, 204);
-    const ms = await refusedWithin(async () => (await fetch(`${a.url}/api/profile/`, { headers: auth })).status === 401);
+    const list = (await new Browser().send(b.url, 'GET', '/api/tokens/', undefined, auth)).json as {
+      id: string;
+    }[];
+    assert.equal(
+      (await new Browser().send(b.url, 'DELETE', `/api/tokens/${list[0].id}/`, undefined, auth)).status,
+      204,
+    );
+    const ms = await refusedWithin(
+      async () => (await fetch(`${a.url}/api/profile/`, { headers: auth })).status === 401,
+    );
     assert.ok(ms < 100, `refused after ${ms} ms`);
   });
 
   test('a refresh family revoked on B (a replayed token) is refused on A', async () => {
     const client = new Browser();
-    const pair = (await client.send(a.url, 'POST', '/api/token/', { username: 'erin', password: 'Pw-12345678' })).json;
+    const pair = (
+      await client.send(a.url, 'POST', '/api/token/', { username: 'erin', password: 'Pw-12345678' })
+    ).json;
     const rotated = (await client.send(a.url, 'POST', '/api/token/refresh/', { refresh: pair.refresh })).json;
     const replay = await client.send(b.url, 'POST', '/api/token/refresh/', { refresh: pair.refresh });
     assert.equal(replay.text, '{"detail":"Token is blacklisted","code":"token_not_valid"}');
@@ -129,19 +160,28 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     assert.equal(onA.status, 401);
   });
 
-  test('a password change on B ends A\'s sessions and access tokens within 100 ms', async () => {
+  test("a password change on B ends A's sessions and access tokens within 100 ms", async () => {
     const other = new Browser();
     await other.login(a.url, 'frank');
-    const access = (await other.send(a.url, 'POST', '/api/token/', { username: 'frank', password: 'Pw-12345678' })).json.access;
+    const access = (
+      await other.send(a.url, 'POST', '/api/token/', { username: 'frank', password: 'Pw-12345678' })
+    ).json.access;
     const bearer = { authorization: `Bearer ${access}` };
     assert.equal((await other.send(a.url, 'GET', '/api/dashboard/')).status, 200);
     assert.equal((await fetch(`${a.url}/api/profile/`, { headers: bearer })).status, 200);
     const changer = new Browser();
     await changer.login(b.url, 'frank');
-    const res = await changer.send(b.url, 'POST', '/api/password/change/', { old_password: 'Pw-12345678', new_password: 'Other-pass-5531' });
+    const res = await changer.send(b.url, 'POST', '/api/password/change/', {
+      old_password: 'Pw-12345678',
+      new_password: 'Other-pass-5531',
+    });
     assert.equal(res.status, 200);
-    const session = await refusedWithin(async () => (await other.send(a.url, 'GET', '/api/dashboard/')).status === 403);
-    const jwt = await refusedWithin(async () => (await fetch(`${a.url}/api/profile/`, { headers: bearer })).status === 401);
+    const session = await refusedWithin(
+      async () => (await other.send(a.url, 'GET', '/api/dashboard/')).status === 403,
+    );
+    const jwt = await refusedWithin(
+      async () => (await fetch(`${a.url}/api/profile/`, { headers: bearer })).status === 401,
+    );
     assert.ok(session < 100, `session refused after ${session} ms`);
     assert.ok(jwt < 100, `access token refused after ${jwt} ms`);
   });
@@ -152,8 +192,15 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
       const res = await client.send(base, 'POST', '/api/token/', { username: 'alice', password: 'wrong' });
       assert.equal(res.status, 401);
     }
-    const blocked = await client.send(a.url, 'POST', '/api/token/', { username: 'alice', password: 'Pw-12345678' });
+    const blocked = await client.send(a.url, 'POST', '/api/token/', {
+      username: 'alice',
+      password: 'Pw-12345678',
+    });
     assert.equal(blocked.status, 429);
-    assert.equal((await client.send(b.url, 'POST', '/api/token/', { username: 'alice', password: 'Pw-12345678' })).status, 429);
+    assert.equal(
+      (await client.send(b.url, 'POST', '/api/token/', { username: 'alice', password: 'Pw-12345678' }))
+        .status,
+      429,
+    );
   });
 });
