@@ -5,13 +5,19 @@
  * (autocannon) runs here. Prints a table and writes it to bench/results/.
  *
  *   BENCH_SECONDS=5 npm run bench          # seconds per measurement (default 5)
- *   BENCH_ONLY=sqlite npm run bench        # one group: sqlite | stores | lookup
+ *   BENCH_ONLY=sqlite npm run bench        # one group: sqlite | stores | revocation | lookup
+ *
+ * The stores, revocation and lookup groups need PostgreSQL and Redis on
+ * 127.0.0.1 (skipped, with a line saying so, when they do not answer).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { lookupTable } from './lookup.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -78,12 +84,12 @@ async function json(url: string, body: unknown, headers: Record<string, string> 
   };
 }
 
-async function credentials(url: string) {
+async function credentials(url: string, username = 'alice') {
   const csrf = await fetch(`${url}/api/csrf/`);
   const secret = /csrftoken=([A-Za-z0-9]+)/.exec(csrf.headers.getSetCookie()[0])![1];
-  const user = { username: 'alice', password: 'Pw-12345678' };
+  const user = { username, password: 'Pw-12345678' };
   const origin = { cookie: `csrftoken=${secret}`, 'x-csrftoken': secret };
-  await json(`${url}/api/register/`, user, origin);
+  await json(`${url}/api/register/`, user, origin); // a 400 when the user exists (a second scenario on one database)
   const login = await json(`${url}/api/login/`, user, origin);
   const session = /sessionid=([a-z0-9]{32})/.exec(login.cookies.join(';'))![1];
   const token = (await json(`${url}/api-token-auth/`, user)).body.token;
@@ -110,6 +116,70 @@ async function gatehouseScenarios(label: string, env: Record<string, string>, ba
   }
 }
 
+const PG_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.GATEHOUSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const extraTables: string[] = [];
+
+/** A fresh PostgreSQL database for the run (dropped after), when PostgreSQL and Redis answer. */
+async function pgDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> } | null> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+    const redis = await fetch(`http://${new URL(REDIS_URL).host}`).catch((e: Error) => e);
+    if (redis instanceof Error && /ECONNREFUSED/.test(String(redis.cause))) throw redis;
+  } catch {
+    await admin.end().catch(() => {});
+    return null;
+  }
+  const name = `gh_bench_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/**
+ * Revocation across instances: a token revoked on A, then B polled until it
+ * refuses the token; the delay from A's 204 to B's first 401, over many rounds.
+ */
+async function revocationDelay(env: Record<string, string>): Promise<string> {
+  const a = await start('server/main.ts', env);
+  const b = await start('server/main.ts', env);
+  try {
+    const { token } = await credentials(a.url, 'revoker');
+    const auth = { authorization: `Token ${token}` };
+    const delays: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const created = await json(`${a.url}/api/tokens/`, { name: `r${i}` }, auth);
+      const victim = { authorization: `Token ${created.body.token}` };
+      if ((await fetch(`${b.url}/api/profile/`, { headers: victim })).status !== 200) throw new Error('warm-up failed');
+      await fetch(`${a.url}/api/tokens/${created.body.id}/`, { method: 'DELETE', headers: auth });
+      const revoked = performance.now();
+      while ((await fetch(`${b.url}/api/profile/`, { headers: victim })).status === 200) {
+        if (performance.now() - revoked > 5000) throw new Error('revocation never arrived');
+      }
+      delays.push(performance.now() - revoked);
+    }
+    delays.sort((x, y) => x - y);
+    const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))].toFixed(2);
+    console.log(`revocation A → B: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+    return [
+      '| revocation across two instances (token revoked on A, refused on B) | p50 (ms) | p99 (ms) | max (ms) |',
+      '| --- | ---: | ---: | ---: |',
+      `| ${delays.length} rounds, PostgreSQL + Redis, cache on | ${at(0.5)} | ${at(0.99)} | ${delays[delays.length - 1].toFixed(2)} |`,
+    ].join('\n');
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 try {
   const bareServer = await start('bench/bare-server.ts', {});
@@ -129,6 +199,26 @@ try {
       bare.rps,
     );
   }
+  const stack = only === undefined || ['stores', 'revocation', 'lookup'].includes(only) ? await pgDatabase() : null;
+  if (!stack && only !== 'sqlite') console.log('PostgreSQL or Redis not reachable: skipping the stores, revocation and lookup groups');
+  if (stack) {
+    try {
+      const env = {
+        DATABASE_URL: stack.url,
+        REDIS_URL,
+        GATEHOUSE_REDIS_PREFIX: `ghbench:${stack.name}:`,
+        SECRET_KEY: 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
+      };
+      if (!only || only === 'stores') {
+        await gatehouseScenarios('PostgreSQL + Redis, cache on', env, bare.rps);
+        await gatehouseScenarios('PostgreSQL + Redis, cache off', { ...env, GATEHOUSE_CACHE: '0' }, bare.rps);
+      }
+      if (!only || only === 'revocation') extraTables.push(await revocationDelay(env));
+    } finally {
+      await stack.drop();
+    }
+    if (!only || only === 'lookup') extraTables.push(await lookupTable());
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -140,8 +230,9 @@ const table = [
 ].join('\n');
 console.log(`\n${table}\n`);
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+for (const extra of extraTables) console.log(`${extra}\n`);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 writeFileSync(
   join(ROOT, 'bench/results', `${stamp}.md`),
-  `# npm run bench, ${new Date().toISOString()}\n\nNode ${process.version}, ${SECONDS} s per measurement, 20 connections, load generator ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? ', server pinned to core 1 and load generator to core 0' : ''}.\n\n${table}\n`,
+  `# npm run bench, ${new Date().toISOString()}\n\nNode ${process.version}, ${SECONDS} s per measurement, 20 connections, load generator ${WRK ? 'wrk' : 'autocannon'}${TASKSET ? ', server pinned to core 1 and load generator to core 0' : ''}.\n\n${[table, ...extraTables].join('\n\n')}\n`,
 );
