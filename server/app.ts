@@ -10,7 +10,7 @@ import { resourceRoutes } from './routes/resources.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { spaRoutes } from './routes/spa.ts';
 import { tokenRoutes } from './routes/tokens.ts';
-import { serveRoute } from './serve.ts';
+import { securityHeaders, serveRoute } from './serve.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'] as const;
 
@@ -76,6 +76,7 @@ export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyIn
     }
     const res = cors.preflight(req) ?? toResponse(new NotFound());
     cors.decorate(req, res);
+    securityHeaders(res, { hsts: gh.secureCookies });
     return sendFastifyReply(reply, res, adapter);
   });
   return app;

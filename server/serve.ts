@@ -16,6 +16,21 @@ import type { Route } from './route.ts';
  * endpoint: CORS (preflight and headers, errors included), `Vary: Accept`, and
  * the browsable API when a browser asks for HTML.
  */
+/**
+ * The response-header baseline of every answer (HDR-02): no MIME sniffing, no
+ * framing, a CSP that lets a JSON or browsable-API response load nothing, and
+ * HSTS when the deployment says it is behind HTTPS.
+ */
+export function securityHeaders(res: ApiResponse, options: { hsts: boolean }): void {
+  const html = res.headers['content-type']?.startsWith('text/html');
+  res.headers['x-content-type-options'] ??= 'nosniff';
+  res.headers['x-frame-options'] ??= 'DENY';
+  res.headers['content-security-policy'] ??= html
+    ? "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+    : "default-src 'none'; frame-ancestors 'none'";
+  if (options.hsts) res.headers['strict-transport-security'] ??= 'max-age=31536000; includeSubDomains';
+}
+
 export function serveRoute(gh: Gatehouse, cors: Cors, route: Route) {
   return async (req: AuthRequest, params: Record<string, string>): Promise<ApiResponse> => {
     const preflight = cors.preflight(req);
@@ -29,6 +44,7 @@ export function serveRoute(gh: Gatehouse, cors: Cors, route: Route) {
       if (res.text === undefined && wantsHtml(req)) res = await browsable(gh, route, req, res);
     }
     cors.decorate(req, res);
+    securityHeaders(res, { hsts: gh.secureCookies });
     return res;
   };
 }

@@ -41,7 +41,7 @@ export interface GatehouseSettings {
   loginAddressRate?: string;
   hashers?: PasswordHashers;
   /** JWT: HS256 over `secretKey` unless `keys` say otherwise; lifetimes in seconds (300 and 86400). */
-  jwt?: { keys?: JwtKeys; accessLifetime?: number; refreshLifetime?: number };
+  jwt?: { keys?: JwtKeys; accessLifetime?: number; refreshLifetime?: number; familyLifetime?: number };
   bus?: RevocationBus | null;
   clock?: Clock;
   random?: Random;

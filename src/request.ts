@@ -106,8 +106,14 @@ export function host(req: AuthRequest): string {
   return header(req, 'host') ?? '';
 }
 
-/** Media type of the body without parameters, lower-cased: `application/json`. */
+/**
+ * Media type of the body without parameters, lower-cased: `application/json`.
+ * Anything but a plain `type/subtype` token (a tab, a list, junk) yields the
+ * raw value, which no parser accepts: 415, never a lenient guess (fastify
+ * CVE-2022-41919, CVE-2025-32442).
+ */
 export function mediaType(req: AuthRequest): string {
   const value = header(req, 'content-type') ?? '';
-  return value.split(';')[0].trim().toLowerCase();
+  const type = value.split(';')[0].replace(/^ +| +$/g, '').toLowerCase();
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : value;
 }

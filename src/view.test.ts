@@ -141,7 +141,10 @@ test('every response carries Allow, successes and errors alike, as DRF', async (
 });
 
 test("OPTIONS answers DRF's SimpleMetadata", async () => {
-  const view = createView({ name: 'Article List', handlers: { GET: ok, POST: ok } }, defaults);
+  const view = createView(
+    { name: 'Article List', parsers: ['json', 'form', 'multipart'], handlers: { GET: ok, POST: ok } },
+    defaults,
+  );
   const res = await view.handle(makeRequest('OPTIONS'));
   assert.equal(res.status, 200);
   assert.equal(
@@ -150,6 +153,18 @@ test("OPTIONS answers DRF's SimpleMetadata", async () => {
       '"parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"]}',
   );
   assert.equal(res.headers.allow, 'GET, POST, HEAD, OPTIONS');
+});
+
+test('CSRF-10: a view parses JSON only unless it opts into forms', async () => {
+  const view = createView({ name: 'Article List', handlers: { POST: (ctx) => ({ status: 200, headers: {}, cookies: [], data: ctx.data() }) } }, defaults);
+  const form = createAuthRequest({
+    method: 'POST',
+    url: '/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    clientAddress: '127.0.0.1',
+    rawBody: Buffer.from('a=1'),
+  });
+  assert.equal((await view.handle(form)).status, 415);
 });
 
 test('OPTIONS metadata lists only the parsers the view accepts', async () => {

@@ -24,6 +24,10 @@ export interface ViewDefinition extends Partial<Policy> {
   /** The endpoint's name, as the browsable API shows it ("Article List"). */
   name: string;
   handlers: Partial<Record<ViewMethod, Handler>>;
+  /**
+   * Body formats the view accepts; default JSON only, so a cross-site HTML form
+   * (a CORS "simple" request) cannot reach it (CSRF-10). Login views add forms.
+   */
   parsers?: readonly BodyKind[];
   /** Headers added to every response of this view (e.g. `cache-control: no-store`). */
   headers?: Record<string, string>;
@@ -68,7 +72,7 @@ export function createView(definition: ViewDefinition, defaults: Policy): View {
         ...base,
         params,
         data() {
-          parsed ??= { value: parseBody(req, definition.parsers).data };
+          parsed ??= { value: parseBody(req, definition.parsers ?? ['json']).data };
           return parsed.value;
         },
         checkObject: (obj) =>
@@ -99,7 +103,7 @@ function metadata(definition: ViewDefinition): unknown {
     name: definition.name,
     description: '',
     renders: ['application/json', 'text/html'],
-    parses: (definition.parsers ?? ['json', 'form', 'multipart']).map(
+    parses: (definition.parsers ?? ['json']).map(
       (p) =>
         ({
           json: 'application/json',

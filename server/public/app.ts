@@ -949,7 +949,7 @@ function tokensScreen(): Node[] {
       } catch {
         key.focus();
         key.select();
-        copied.textContent = 'Copying is blocked here: the key is selected, press Ctrl+C (⌘C) to copy it.';
+        copied.textContent = 'Could not copy automatically. The key is selected: press Ctrl+C (⌘C on a Mac).';
       }
     });
     const done = h('button', { type: 'button', className: 'btn btn-secondary' }, 'Done');

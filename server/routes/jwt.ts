@@ -30,7 +30,8 @@ async function guarded(run: () => Promise<ApiResponse>): Promise<ApiResponse> {
 /** The contract's "JWT" table: simplejwt's obtain, refresh, verify and blacklist views, and the JWKS. */
 export function jwtRoutes(gh: Gatehouse): Route[] {
   // simplejwt's token views have no authentication and no permissions (and so no CSRF).
-  const open = { authenticators: [], permissions: [], headers: NO_STORE } as const;
+  // Their parsers are DRF's defaults: JSON, form and multipart.
+  const open = { authenticators: [], permissions: [], headers: NO_STORE, parsers: ['json', 'form', 'multipart'] } as const;
 
   const obtain = gh.view({
     name: 'Token Obtain Pair',

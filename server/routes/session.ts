@@ -47,6 +47,7 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     name: 'Login',
     permissions: [AllowAny],
     alwaysCheckCsrf: true,
+    parsers: ['json', 'form', 'multipart'],
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {

@@ -17,6 +17,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
   const obtain = gh.view({
     name: 'Obtain Auth Token',
     permissions: [AllowAny],
+    parsers: ['json', 'form', 'multipart'],
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { cryptoRandom, type Random } from '../internal/random.ts';
 import type { RefreshTokenStore, User, UserStore } from '../stores/types.ts';
@@ -41,11 +40,14 @@ export class JwtService {
   readonly #refreshTokens: RefreshTokenStore;
   readonly #clock: Clock;
   readonly #random: Random;
+  /** Seconds a refresh family may live, however often it rotates (JWT-15). Default 30 days. */
+  readonly familyLifetime: number;
 
   constructor(deps: {
     codec: JwtCodec;
     users: UserStore;
     refreshTokens: RefreshTokenStore;
+    familyLifetime?: number;
     clock?: Clock;
     random?: Random;
   }) {
@@ -55,11 +57,13 @@ export class JwtService {
     this.#refreshTokens = deps.refreshTokens;
     this.#clock = deps.clock ?? systemClock;
     this.#random = deps.random ?? cryptoRandom;
+    this.familyLifetime = deps.familyLifetime ?? 2_592_000;
   }
 
   /** A new refresh token (a new family) and an access token with the same `iat`. */
   obtain(user: User): Promise<TokenPair> {
-    return this.#issue(user, randomUUID().replaceAll('-', ''));
+    // The family id is time-ordered: its birth is the login, whatever the rotations since.
+    return this.#issue(user, timeOrderedJti(this.#clock.now(), this.#random));
   }
 
   /** Rotates a refresh token. Throws TokenError (401 token_not_valid) or RefreshRefused. */
@@ -75,6 +79,8 @@ export class JwtService {
     }
     if (consumed.status === 'unknown') throw new TokenError('Token is blacklisted');
     if (!user.isActive) throw new RefreshRefused('user', 'No active account found for the given token.');
+    const born = jtiMillis(consumed.record.familyId);
+    if (born !== null && this.#clock.now() - born > this.familyLifetime * 1000) throw new TokenError('Token is expired');
     const pair = await this.#issue(user, consumed.record.familyId);
     return { access: pair.access, refresh: pair.refresh };
   }

@@ -6,15 +6,18 @@ import { CachedSessionStore, type SessionLimits } from './session-store.ts';
 import { CachedTokenStore } from './token-store.ts';
 import { CachedUserStore } from './user-store.ts';
 
-export { type HealthReportingBus, HotCache, type HotCacheOptions } from './hot-cache.ts';
+// The decorators and the cache stay internal: createCachedStores is the one way to build them.
+export type { HealthReportingBus } from './hot-cache.ts';
 export { MemoryRevocationBus } from './memory-bus.ts';
-export { TaggedLru } from './tagged-lru.ts';
-export { CachedSessionStore, CachedTokenStore, CachedUserStore, type SessionLimits };
+export type { SessionLimits };
 
 export interface CachedStoresOptions {
   /** Cached entries per kind (sessions, tokens, users). Default 10,000. */
   max?: number;
-  /** The longest a cached copy lives. Default 30 s: the bound on staleness should a message never arrive. */
+  /**
+   * The longest a cached copy lives (0 turns caching off). Default 30 s: the
+   * bound on staleness should a revocation message never arrive.
+   */
   ttlMs?: number;
   clock?: Clock;
   /** SessionService's idle and absolute timeouts in ms: no copy outlives them. */
