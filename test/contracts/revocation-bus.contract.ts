@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Revocations } from '../../src/revocations.ts';
 import type { HealthReportingBus } from '../../src/stores/cached/hot-cache.ts';
-import type { RevocationMessage } from '../../src/stores/types.ts';
-import { unique } from './fixture.ts';
+import { createCachedStores } from '../../src/stores/cached/index.ts';
+import type { RevocationMessage, SessionRecord, Stores, TokenRecord } from '../../src/stores/types.ts';
+import { makeUser, unique } from './fixture.ts';
 
 /** Two buses on one channel over two connections, and a way to cut one's connection. */
 export interface BusFixture {
@@ -118,6 +120,156 @@ export function revocationBusContract(name: string, make: () => Promise<BusFixtu
       await eventually(() => assert.deepEqual(l.heard, [message]));
       offHealth();
       l.off();
+    });
+  });
+}
+
+/**
+ * Stores whose users, sessions and tokens count their calls, as
+ * `calls['sessions.getByKeyHash']`: proof that a cache hit costs no durable read.
+ *
+ * ```ts
+ * const { stores, calls } = countCalls(createMemoryStores());
+ * ```
+ */
+export function countCalls(stores: Stores): { stores: Stores; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const wrap = <S extends object>(name: string, store: S): S =>
+    new Proxy(store, {
+      get(target, method) {
+        const value = Reflect.get(target, method);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const key = `${name}.${String(method)}`;
+          calls[key] = (calls[key] ?? 0) + 1;
+          return value.apply(target, args);
+        };
+      },
+    });
+  const { users, sessions, tokens } = stores;
+  return {
+    stores: {
+      ...stores,
+      users: wrap('users', users),
+      sessions: wrap('sessions', sessions),
+      tokens: wrap('tokens', tokens),
+    },
+    calls,
+  };
+}
+
+/**
+ * Two instances, each with cached stores over one durable backend (one SQLite
+ * file, say) and its own bus connection: what one revokes, the other stops
+ * serving. Run on every bus, with the bus fixture plus each instance's durable stores.
+ *
+ * ```ts
+ * cachedInstancesContract('memory', async () => ({ ...busFixture, durables: [memory, memory] }));
+ * ```
+ */
+export function cachedInstancesContract(
+  name: string,
+  make: () => Promise<BusFixture & { durables: [Stores, Stores] }>,
+): void {
+  describe(`cached stores on two instances: ${name}`, () => {
+    let fixture: BusFixture;
+    let a: Stores;
+    let b: Stores;
+    let reads: Record<string, number>;
+    let revokeOnB: Revocations;
+    before(async () => {
+      const made = await make();
+      fixture = made;
+      const counted = countCalls(made.durables[0]);
+      reads = counted.calls;
+      a = createCachedStores(counted.stores, made.buses[0]);
+      b = createCachedStores(made.durables[1], made.buses[1]);
+      revokeOnB = new Revocations({ stores: b, bus: made.buses[1] });
+    });
+    after(async () => {
+      await Promise.all([a.close(), b.close()]);
+      await fixture.close();
+    });
+
+    const newSession = async (userId: number): Promise<SessionRecord> => {
+      const session = {
+        id: unique('sid'),
+        keyHash: unique('hash'),
+        userId,
+        authHash: 'h',
+        createdAt: 1,
+        lastSeenAt: 1,
+        ip: '',
+        userAgent: '',
+      };
+      await a.sessions.create(session);
+      return session;
+    };
+    const newToken = async (userId: number): Promise<TokenRecord> => {
+      const token = {
+        id: unique('tok'),
+        keyHash: unique('hash'),
+        userId,
+        name: '',
+        createdAt: 1,
+        lastUsedAt: null,
+        expiresAt: null,
+      };
+      await a.tokens.create(token);
+      return token;
+    };
+
+    test('a cache hit makes no durable call; a revocation on B drops the copy cached on A', async () => {
+      const session = await newSession((await makeUser(a.users)).id);
+      const before = reads['sessions.getByKeyHash'] ?? 0;
+      await a.sessions.getByKeyHash(session.keyHash);
+      assert.deepEqual(await a.sessions.getByKeyHash(session.keyHash), session);
+      assert.equal(reads['sessions.getByKeyHash'], before + 1);
+      await b.sessions.delete(session.keyHash);
+      assert.deepEqual(
+        await a.sessions.getByKeyHash(session.keyHash),
+        session,
+        'A serves its copy until told',
+      );
+      await revokeOnB.sessionEnded(session.keyHash);
+      await eventually(async () => assert.equal(await a.sessions.getByKeyHash(session.keyHash), null));
+    });
+
+    test('a token revoked on B is dropped on A', async () => {
+      const user = await makeUser(a.users);
+      const token = await newToken(user.id);
+      assert.deepEqual(await a.tokens.getByKeyHash(token.keyHash), token);
+      await b.tokens.delete(token.id, user.id);
+      await revokeOnB.tokenRevoked(token.keyHash);
+      await eventually(async () => assert.equal(await a.tokens.getByKeyHash(token.keyHash), null));
+    });
+
+    test('ending a user’s credentials on B drops that user, their sessions and tokens on A', async () => {
+      const user = await makeUser(a.users);
+      const [session, token] = [await newSession(user.id), await newToken(user.id)];
+      await Promise.all([
+        a.users.getById(user.id),
+        a.sessions.getByKeyHash(session.keyHash),
+        a.tokens.getByKeyHash(token.keyHash),
+      ]);
+      await revokeOnB.endUserCredentials(user.id, { tokens: true });
+      await eventually(async () => {
+        assert.equal(await a.sessions.getByKeyHash(session.keyHash), null);
+        assert.equal(await a.tokens.getByKeyHash(token.keyHash), null);
+        assert.notEqual((await a.users.getById(user.id))?.tokensValidAfter, 0);
+      });
+    });
+
+    test('once A’s bus is back from a dropped connection, A’s cache starts empty (messages may be lost)', async () => {
+      const session = await newSession((await makeUser(a.users)).id);
+      await a.sessions.getByKeyHash(session.keyHash);
+      await b.sessions.delete(session.keyHash); // its message "lost": never published
+      const changes: boolean[] = [];
+      const off = fixture.buses[0].onHealthChange((healthy) => changes.push(healthy));
+      await fixture.disrupt(fixture.buses[0]);
+      await eventually(() => assert.deepEqual(changes.slice(0, 2), [false, true]), 5_000);
+      off();
+      assert.equal(await a.sessions.getByKeyHash(session.keyHash), null);
     });
   });
 }
