@@ -48,7 +48,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database,
     redisUrl: env.REDIS_URL || null,
     redisPrefix: env.GATEHOUSE_REDIS_PREFIX || 'gh:',
-    cache: env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
+    cache:
+      env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
     secretKey: env.SECRET_KEY || loadOrCreateSecretKey(resolve(cwd, 'var/secret.key')),
     secureCookies: flag(env, 'GATEHOUSE_SECURE_COOKIES'),
     trustedOrigins: list(env.GATEHOUSE_TRUSTED_ORIGINS),

@@ -45,7 +45,10 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
   const layered = config.cache
     ? createCachedStores(durable, redis.bus, {
         clock,
-        sessions: { idleMs: config.sessionIdleTimeout * 1000, absoluteMs: config.sessionAbsoluteTimeout * 1000 },
+        sessions: {
+          idleMs: config.sessionIdleTimeout * 1000,
+          absoluteMs: config.sessionAbsoluteTimeout * 1000,
+        },
       })
     : durable;
   const stores: Stores = {

@@ -31,7 +31,12 @@ async function guarded(run: () => Promise<ApiResponse>): Promise<ApiResponse> {
 export function jwtRoutes(gh: Gatehouse): Route[] {
   // simplejwt's token views have no authentication and no permissions (and so no CSRF).
   // Their parsers are DRF's defaults: JSON, form and multipart.
-  const open = { authenticators: [], permissions: [], headers: NO_STORE, parsers: ['json', 'form', 'multipart'] } as const;
+  const open = {
+    authenticators: [],
+    permissions: [],
+    headers: NO_STORE,
+    parsers: ['json', 'form', 'multipart'],
+  } as const;
 
   const obtain = gh.view({
     name: 'Token Obtain Pair',

@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParseError, PayloadTooLarge } from '../errors.ts';
+import { ParseError, PayloadTooLarge, UnsupportedMediaType } from '../errors.ts';
 import { clientInfo } from '../http/client.ts';
 import { toWire } from '../http/write.ts';
 import { type AuthRequest, createAuthRequest } from '../request.ts';
@@ -62,9 +62,18 @@ export function sendFastifyReply(
 export function useGatehouse(app: FastifyInstance, options: FastifyAdapterOptions = {}): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    // Fastify's own refusals (before any route runs) in DRF's shape; anything else is a bug → 500.
     const status = error.statusCode ?? 500;
-    const mapped = status === 413 ? new PayloadTooLarge() : status === 400 ? new ParseError() : error;
+    const type = request.headers['content-type'] ?? '';
+    const mapped =
+      status === 413
+        ? new PayloadTooLarge()
+        : status === 415
+          ? new UnsupportedMediaType(type)
+          : status >= 400 && status < 500
+            ? new ParseError()
+            : error;
     return sendFastifyReply(reply, toResponse(mapped), options);
   });
 }

@@ -25,7 +25,7 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     (await post('/api/token/', { username, password: 'Pw-12345678' })).json;
   const bearer = (access: string) => ({ authorization: `Bearer ${access}` });
 
-  test('obtain answers {"refresh","access"} with simplejwt\'s claims in order', async () => {
+  test('JWT-15: obtain answers {"refresh","access"} with simplejwt\'s claims in order and a 5-minute access token', async () => {
     const res = await post('/api/token/', { username: 'alice', password: 'Pw-12345678' });
     assert.equal(res.status, 200);
     assert.deepEqual(Object.keys(res.json), ['refresh', 'access']);
@@ -105,7 +105,7 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     assert.equal(res.json.messages[0].message, 'Token is expired');
   });
 
-  test('refresh rotates: {"access","refresh"}; reusing the old one is "Token is blacklisted" and ends the family', async () => {
+  test('JWT-16 / JWT-17: refresh rotates ({"access","refresh"}); reusing the old one is "Token is blacklisted" and ends the family', async () => {
     const first = await obtain();
     const rotated = await post('/api/token/refresh/', { refresh: first.refresh });
     assert.equal(rotated.status, 200);
@@ -122,7 +122,7 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     assert.equal((await post('/api/token/refresh/', { refresh: other.refresh })).status, 200);
   });
 
-  test('JWT-07: two concurrent refreshes of one token: exactly one succeeds', async () => {
+  test('JWT-18: ten concurrent refreshes of one token: exactly one succeeds', async () => {
     const { refresh } = await obtain('bob');
     const results = await Promise.all(
       Array.from({ length: 10 }, () => post('/api/token/refresh/', { refresh })),
@@ -144,7 +144,7 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     assert.equal((await post('/api/token/refresh/', {})).body, '{"refresh":["This field is required."]}');
   });
 
-  test('CVE-2024-22513 / SES-11: refresh for an inactive user is refused', async () => {
+  test('CVE-2024-22513 / JWT-19 / SES-11: refresh for an inactive user is refused', async () => {
     const { refresh, access } = await obtain('carol');
     await t.gh.accounts.setActive((await t.gh.accounts.getByUsername('carol'))!, false);
     const res = await post('/api/token/refresh/', { refresh });
@@ -179,7 +179,7 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     assert.equal((await post('/api/token/refresh/', { refresh })).status, 401);
   });
 
-  test('logout everywhere ends access tokens at once (per-user "not before")', async () => {
+  test('JWT-14: logout everywhere ends access tokens at once (per-user "not before")', async () => {
     const { access, refresh } = await obtain('dan');
     const headers = bearer(access);
     assert.equal((await t.client().request('GET', '/api/profile/', { headers })).status, 200);
@@ -236,6 +236,19 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
   test('GET /.well-known/jwks.json answers an empty key set for HS256', async () => {
     const res = await t.client().request('GET', '/.well-known/jwks.json');
     assert.equal(res.body, '{"keys":[]}');
+  });
+
+  test('JWT-15: a refresh family dies 30 days after its login, however often it rotated', async () => {
+    let { refresh } = await obtain('bob');
+    for (let day = 0; day < 30; day++) {
+      clock.advance(86_000_000); // each refresh token is used before its one-day lifetime ends
+      const res = await post('/api/token/refresh/', { refresh });
+      assert.equal(res.status, 200, `day ${day + 1}`);
+      refresh = res.json.refresh;
+    }
+    clock.advance(20_000_000); // the last token is 5.5 hours old, its family past 30 days
+    const late = await post('/api/token/refresh/', { refresh });
+    assert.equal(late.body, '{"detail":"Token is expired","code":"token_not_valid"}');
   });
 
   test('the token views allow POST only', async () => {

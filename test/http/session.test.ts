@@ -144,11 +144,9 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
   test('CK-05: a cookie with odd characters before sessionid still parses', async () => {
     const c = t.client();
     await c.login('alice');
-    const res = await t
-      .client()
-      .request('GET', '/api/dashboard/', {
-        headers: { cookie: `x=1]"; sessionid=${c.jar.get('sessionid')}` },
-      });
+    const res = await t.client().request('GET', '/api/dashboard/', {
+      headers: { cookie: `x=1]"; sessionid=${c.jar.get('sessionid')}` },
+    });
     assert.equal(res.status, 200);
   });
 
@@ -221,7 +219,7 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     assert.equal(res.body, '{"detail":"CSRF Failed: CSRF cookie not set."}');
   });
 
-  test('CSRF-04: the pre-login CSRF token no longer works after login', async () => {
+  test('CSRF-04 / SES-07: nothing from before login survives it: the pre-login CSRF token no longer works', async () => {
     const c = t.client();
     await c.primeCsrf();
     const t0 = c.csrf!;

@@ -37,12 +37,10 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
     assert.equal(form.status, 200);
     const boundary = 'XyZ';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="username"\r\n\r\nalice\r\n--${boundary}\r\nContent-Disposition: form-data; name="password"\r\n\r\nPw-12345678\r\n--${boundary}--\r\n`;
-    const multi = await t
-      .client()
-      .request('POST', '/api-token-auth/', {
-        body,
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      });
+    const multi = await t.client().request('POST', '/api-token-auth/', {
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     assert.equal(multi.status, 200);
     assert.match(multi.json.token, KEY);
   });
@@ -132,12 +130,10 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
 
   test('token requests are not subject to CSRF', async () => {
     const { token } = (await obtain()).json;
-    const res = await t
-      .client()
-      .request('POST', '/api/articles/', {
-        json: { title: 'by token' },
-        headers: { authorization: `Token ${token}` },
-      });
+    const res = await t.client().request('POST', '/api/articles/', {
+      json: { title: 'by token' },
+      headers: { authorization: `Token ${token}` },
+    });
     assert.equal(res.status, 201);
   });
 
@@ -174,12 +170,10 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
   test('TOK-05: an expired key is "Invalid token." one second after its expiry', async () => {
     const { token } = (await obtain()).json;
     const short = (
-      await t
-        .client()
-        .request('POST', '/api/tokens/', {
-          json: { name: 'short', expires_in: 10 },
-          headers: { authorization: `Token ${token}` },
-        })
+      await t.client().request('POST', '/api/tokens/', {
+        json: { name: 'short', expires_in: 10 },
+        headers: { authorization: `Token ${token}` },
+      })
     ).json.token;
     clock.advance(9_000);
     assert.equal(
