@@ -25,7 +25,15 @@ async function fillSqlite(path: string, count: number): Promise<void> {
   const now = Date.now();
   db.exec('BEGIN');
   for (let i = 0; i < count; i++) {
-    insert.run(randomBytes(32).toString('hex'), randomBytes(16).toString('hex'), 'x', now, now, '127.0.0.1', 'bench');
+    insert.run(
+      randomBytes(32).toString('hex'),
+      randomBytes(16).toString('hex'),
+      'x',
+      now,
+      now,
+      '127.0.0.1',
+      'bench',
+    );
   }
   db.exec('COMMIT');
   db.close();
@@ -49,7 +57,8 @@ async function measure(stores: Stores): Promise<number> {
   const gh = createGatehouse({ stores, secretKey: SECRET });
   const user = (await stores.users.getById(1))!;
   const keys: string[] = [];
-  for (let i = 0; i < 100; i++) keys.push((await gh.sessions.create(user, { ip: '127.0.0.1', userAgent: 'bench' })).key);
+  for (let i = 0; i < 100; i++)
+    keys.push((await gh.sessions.create(user, { ip: '127.0.0.1', userAgent: 'bench' })).key);
   const rounds: number[] = [];
   for (let round = 0; round < 5; round++) {
     const started = performance.now();
@@ -102,9 +111,15 @@ async function postgresCase(count: number): Promise<number | null> {
 }
 
 export async function lookupTable(): Promise<string> {
-  const rows: string[] = ['| store | 1,000 sessions (µs/lookup) | 1,000,000 sessions (µs/lookup) | ratio |', '| --- | ---: | ---: | ---: |'];
+  const rows: string[] = [
+    '| store | 1,000 sessions (µs/lookup) | 1,000,000 sessions (µs/lookup) | ratio |',
+    '| --- | ---: | ---: | ---: |',
+  ];
   const only = process.env.BENCH_LOOKUP_ONLY;
-  for (const [name, run] of [['SQLite', sqliteCase], ['PostgreSQL', postgresCase]] as const) {
+  for (const [name, run] of [
+    ['SQLite', sqliteCase],
+    ['PostgreSQL', postgresCase],
+  ] as const) {
     if (only && only !== name) continue;
     console.log(`lookup: ${name}, filling 1,000 then 1,000,000 sessions…`);
     const small = await run(1_000);

@@ -18,6 +18,8 @@ export interface Config {
   cache: boolean;
   /** Prefix of every Redis key and of the revocation channel (GATEHOUSE_REDIS_PREFIX, default `gh:`). */
   redisPrefix: string;
+  /** Security events as JSON lines on stdout (GATEHOUSE_SECURITY_LOG=stdout, the default) or not at all (`off`). */
+  securityLog: 'stdout' | 'off';
   secretKey: string;
   secureCookies: boolean;
   trustedOrigins: string[];
@@ -48,6 +50,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database,
     redisUrl: env.REDIS_URL || null,
     redisPrefix: env.GATEHOUSE_REDIS_PREFIX || 'gh:',
+    securityLog: choice(env, 'GATEHOUSE_SECURITY_LOG', ['stdout', 'off'] as const, 'stdout'),
     cache:
       env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
     secretKey: env.SECRET_KEY || loadOrCreateSecretKey(resolve(cwd, 'var/secret.key')),
@@ -104,6 +107,16 @@ function loadOrCreateSecretKey(path: string): string {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
     throw error;
   }
+}
+
+function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!options.includes(value as T))
+    throw new ConfigurationError(
+      `${name}: expected one of ${options.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  return value as T;
 }
 
 function flag(env: Env, name: string): boolean {

@@ -5,6 +5,7 @@ import {
   type Gatehouse,
   type PasswordHashers,
   type RevocationBus,
+  type SecurityLog,
   type Stores,
 } from '#gatehouse';
 import type { Config } from './config.ts';
@@ -65,10 +66,15 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
   return { stores, bus: redis.bus };
 }
 
+/** One JSON line per security event, for the operator's log collector. */
+const stdoutLog: SecurityLog = (event) => {
+  process.stdout.write(`${JSON.stringify({ logger: 'gatehouse.security', ...event })}\n`);
+};
+
 /** Opens the configured stores and a Gatehouse over them: shared by the server and the CLI. */
 export async function openGatehouse(
   config: Config,
-  options: { clock?: Clock; hashers?: PasswordHashers } = {},
+  options: { clock?: Clock; hashers?: PasswordHashers; securityLog?: SecurityLog } = {},
 ): Promise<{ gh: Gatehouse; stores: Stores; close(): Promise<void> }> {
   const { stores, bus } = await openStores(config, options.clock);
   const gh = createGatehouse({
@@ -85,6 +91,7 @@ export async function openGatehouse(
     jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
     clock: options.clock,
     hashers: options.hashers,
+    securityLog: options.securityLog ?? (config.securityLog === 'stdout' ? stdoutLog : undefined),
   });
   return { gh, stores, close: () => stores.close() };
 }

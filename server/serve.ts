@@ -66,7 +66,12 @@ async function browsable(
   });
   return {
     status: res.status,
-    headers: { ...res.headers, 'content-type': 'text/html; charset=utf-8' },
+    // The page shows who is logged in, so it varies with the cookie too.
+    headers: {
+      ...res.headers,
+      'content-type': 'text/html; charset=utf-8',
+      vary: addVary(res.headers.vary, 'Cookie'),
+    },
     cookies: [...res.cookies, csrf],
     text,
   };

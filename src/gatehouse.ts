@@ -3,6 +3,7 @@ import { JWTAuthentication } from './authentication/jwt.ts';
 import { SessionAuthentication } from './authentication/session.ts';
 import { TokenAuthentication } from './authentication/token.ts';
 import { CsrfProtection, csrfCookie } from './csrf/check.ts';
+import { Throttled } from './errors.ts';
 import type { SetCookie } from './http/cookie.ts';
 import { type Clock, systemClock } from './internal/clock.ts';
 import { sha256Hex } from './internal/hash.ts';
@@ -10,14 +11,17 @@ import { cryptoRandom, type Random } from './internal/random.ts';
 import { JwtCodec } from './jwt/codec.ts';
 import { JwtService } from './jwt/jwt-service.ts';
 import { JwtKeys } from './jwt/keys.ts';
+import { TokenError } from './jwt/token-error.ts';
+import { type SecurityEventName, type SecurityLog, silentLog } from './logging/security-log.ts';
 import { PasswordHashers } from './passwords/password-hashers.ts';
 import { verifyCredentials } from './passwords/verify-credentials.ts';
 import { AllowAny } from './permissions/allow-any.ts';
 import { type Policy, runPipeline } from './pipeline.ts';
 import { type AuthRequest, cookie, header } from './request.ts';
+import type { ApiResponse } from './response.ts';
 import { Revocations } from './revocations.ts';
 import { SessionService } from './sessions/session-service.ts';
-import type { RevocationBus, SessionRecord, Stores, User } from './stores/types.ts';
+import type { RevocationBus, SessionRecord, Stores, TokenRecord, User } from './stores/types.ts';
 import { LoginThrottle } from './throttling/login-throttle.ts';
 import { TokenService } from './tokens/token-service.ts';
 import type { RequestContext } from './types.ts';
@@ -43,6 +47,8 @@ export interface GatehouseSettings {
   /** JWT: HS256 over `secretKey` unless `keys` say otherwise; lifetimes in seconds (300 and 86400). */
   jwt?: { keys?: JwtKeys; accessLifetime?: number; refreshLifetime?: number; familyLifetime?: number };
   bus?: RevocationBus | null;
+  /** Where security events go (LOG-01); default nowhere. */
+  securityLog?: SecurityLog;
   clock?: Clock;
   random?: Random;
 }
@@ -76,6 +82,7 @@ export class Gatehouse {
   };
   readonly defaults: Policy;
   readonly secureCookies: boolean;
+  readonly #log: SecurityLog;
 
   constructor(settings: GatehouseSettings) {
     const clock = settings.clock ?? systemClock;
@@ -84,6 +91,7 @@ export class Gatehouse {
     this.stores = stores;
     this.clock = clock;
     this.secureCookies = settings.secureCookies ?? false;
+    this.#log = settings.securityLog ?? silentLog;
     this.hashers = settings.hashers ?? new PasswordHashers();
     this.csrf = new CsrfProtection({
       trustedOrigins: settings.trustedOrigins ?? [],
@@ -149,7 +157,40 @@ export class Gatehouse {
 
   /** A DRF-style view with this Gatehouse's defaults. */
   view(definition: ViewDefinition): View {
-    return createView(definition, this.defaults);
+    return createView(definition, this.defaults, (req, ctx, res) => this.#observe(req, ctx, res));
+  }
+
+  /** Denials are security events: CSRF failures, bad credentials, refused permissions. */
+  #observe(req: AuthRequest, ctx: RequestContext | null, res: ApiResponse): void {
+    if (res.status !== 401 && res.status !== 403) return;
+    const detail = (res.data as { detail?: unknown } | undefined)?.detail;
+    const text = typeof detail === 'string' ? detail : undefined;
+    if (text?.startsWith('CSRF Failed: '))
+      this.event(req, 'csrf_failed', ctx?.user?.id ?? null, text.slice(13));
+    else if (ctx?.user) this.event(req, 'permission_denied', ctx.user.id, text);
+    else if (res.status === 401 || text !== 'Authentication credentials were not provided.') {
+      this.event(req, 'authentication_failed', null, text ?? (res.data as { error?: string })?.error);
+    }
+  }
+
+  /** Records a security event for this request. */
+  event(
+    req: AuthRequest,
+    event: SecurityEventName,
+    userId: number | null,
+    reason?: string,
+    session?: SessionRecord,
+  ): void {
+    const sessionKey = session?.keyHash ?? null;
+    this.#log({
+      event,
+      userId,
+      sessionRef: sessionKey ? sessionKey.slice(0, 12) : null,
+      ip: req.clientAddress,
+      route: req.path,
+      at: new Date(this.clock.now()).toISOString(),
+      ...(reason === undefined ? {} : { reason }),
+    });
   }
 
   /**
@@ -158,7 +199,12 @@ export class Gatehouse {
    * whatever happens, and only failures counted.
    */
   async authenticateCredentials(req: AuthRequest, username: string, password: string): Promise<User | null> {
-    await this.loginThrottle.check(username, req.clientAddress);
+    try {
+      await this.loginThrottle.check(username, req.clientAddress);
+    } catch (error) {
+      if (error instanceof Throttled) this.event(req, 'login_throttled', null, 'too_many_failures');
+      throw error;
+    }
     const user = await verifyCredentials(
       { users: this.stores.users, hashers: this.hashers },
       username,
@@ -166,9 +212,32 @@ export class Gatehouse {
     );
     if (user === null || !user.isActive) {
       await this.loginThrottle.recordFailure(username, req.clientAddress);
+      // The client hears one answer; the log may say which failure it was.
+      const known = user ?? (await this.accounts.getByUsername(username));
+      const reason = !known ? 'unknown_user' : user ? 'inactive' : 'invalid_password';
+      this.event(req, 'login_failed', known?.id ?? null, reason);
       return null;
     }
     return user;
+  }
+
+  /** Issues an API token for a user on this request (the key is returned once). */
+  async issueToken(req: AuthRequest, user: User, options: { name?: string; expiresIn?: number | null } = {}) {
+    const issued = await this.tokens.issue(user, options);
+    this.event(req, 'token_created', user.id, issued.token.id);
+    return issued;
+  }
+
+  /** simplejwt's refresh; a replayed refresh token is logged as reuse. */
+  async refreshJwt(req: AuthRequest, token: string) {
+    try {
+      return await this.jwt.refresh(token);
+    } catch (error) {
+      if (error instanceof TokenError && error.reason === 'reused') {
+        this.event(req, 'refresh_reuse_detected', null, 'family_revoked');
+      }
+      throw error;
+    }
   }
 
   /**
@@ -183,6 +252,7 @@ export class Gatehouse {
       userAgent: header(req, 'user-agent') ?? '',
     });
     await this.stores.users.update(user.id, { lastLogin: this.clock.now() });
+    this.event(req, 'login_succeeded', user.id, undefined, session);
     return { session, cookies: [this.sessions.cookie(key), this.rotateCsrf()] };
   }
 
@@ -190,21 +260,30 @@ export class Gatehouse {
   async logoutSession(req: AuthRequest): Promise<SetCookie> {
     const key = cookie(req, this.sessions.cookieName);
     const ended = await this.sessions.destroy(key);
-    if (ended) await this.revocations.sessionEnded(ended.keyHash);
+    if (ended) {
+      await this.revocations.sessionEnded(ended.keyHash);
+      this.event(req, 'logout', ended.userId, undefined, ended);
+    }
     return this.sessions.deleteCookie();
   }
 
   /** Ends one of a user's sessions by its public id. */
-  async revokeSession(userId: number, id: string): Promise<boolean> {
+  async revokeSession(userId: number, id: string, req?: AuthRequest): Promise<boolean> {
     const ended = await this.sessions.revoke(userId, id);
-    if (ended) await this.revocations.sessionEnded(ended.keyHash);
+    if (ended) {
+      await this.revocations.sessionEnded(ended.keyHash);
+      if (req) this.event(req, 'session_revoked', userId, ended.id, ended);
+    }
     return ended !== null;
   }
 
-  async revokeToken(id: string, userId: number | null): Promise<boolean> {
+  async revokeToken(id: string, userId: number | null, req?: AuthRequest): Promise<TokenRecord | null> {
     const ended = await this.tokens.revoke(id, userId);
-    if (ended) await this.revocations.tokenRevoked(ended.keyHash);
-    return ended !== null;
+    if (ended) {
+      await this.revocations.tokenRevoked(ended.keyHash);
+      if (req) this.event(req, 'token_revoked', ended.userId, ended.id);
+    }
+    return ended;
   }
 
   /**
@@ -214,6 +293,7 @@ export class Gatehouse {
    */
   async changePassword(req: AuthRequest, user: User, password: string): Promise<SetCookie[]> {
     const updated = await this.accounts.setPassword(user, password);
+    this.event(req, 'password_changed', user.id);
     if (cookie(req, this.sessions.cookieName)) {
       const { cookies } = await this.login(req, updated);
       return cookies.slice(0, 1);
@@ -222,8 +302,9 @@ export class Gatehouse {
   }
 
   /** Logout everywhere: every session, API token and refresh token of the user, and its access JWTs. */
-  logoutEverywhere(user: User): Promise<void> {
-    return this.revocations.endUserCredentials(user.id, { tokens: true });
+  async logoutEverywhere(user: User, req?: AuthRequest): Promise<void> {
+    await this.revocations.endUserCredentials(user.id, { tokens: true });
+    if (req) this.event(req, 'logout_everywhere', user.id);
   }
 
   /** The CSRF cookie for a request, keeping a valid secret; returns the secret and a fresh masked token. */

@@ -33,6 +33,12 @@ export {
   TokenError,
 } from './jwt/index.ts';
 export { JwtService, RefreshRefused, type TokenPair } from './jwt/jwt-service.ts';
+export {
+  type SecurityEvent,
+  type SecurityEventName,
+  type SecurityLog,
+  silentLog,
+} from './logging/security-log.ts';
 export { PasswordHashers } from './passwords/password-hashers.ts';
 export { validatePassword } from './passwords/validators.ts';
 export { normalizeUsername, verifyCredentials } from './passwords/verify-credentials.ts';

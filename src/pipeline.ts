@@ -26,7 +26,12 @@ const CSRF_SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * requests, permissions, then every throttle. Resolves to the request context
  * or throws an ApiError already shaped by the 401/403 rule.
  */
-export async function runPipeline(req: AuthRequest, policy: Policy): Promise<RequestContext> {
+export async function runPipeline(
+  req: AuthRequest,
+  policy: Policy,
+  /** Told the context once authentication is done, even if a permission or throttle then refuses. */
+  authenticated?: (ctx: RequestContext) => void,
+): Promise<RequestContext> {
   const cookies: SetCookie[] = [];
   let ctx: RequestContext = { req, user: null, auth: null, authenticator: null, cookies };
   try {
@@ -46,6 +51,7 @@ export async function runPipeline(req: AuthRequest, policy: Policy): Promise<Req
       ctx = { req, user: result.user, auth: result.auth, authenticator, cookies };
       break;
     }
+    authenticated?.(ctx);
     await checkPermissions(ctx, policy);
     await checkThrottles(ctx, policy.throttles);
     return ctx;

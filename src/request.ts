@@ -114,6 +114,9 @@ export function host(req: AuthRequest): string {
  */
 export function mediaType(req: AuthRequest): string {
   const value = header(req, 'content-type') ?? '';
-  const type = value.split(';')[0].replace(/^ +| +$/g, '').toLowerCase();
+  const type = value
+    .split(';')[0]
+    .replace(/^ +| +$/g, '')
+    .toLowerCase();
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : value;
 }

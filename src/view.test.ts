@@ -156,7 +156,13 @@ test("OPTIONS answers DRF's SimpleMetadata", async () => {
 });
 
 test('CSRF-10: a view parses JSON only unless it opts into forms', async () => {
-  const view = createView({ name: 'Article List', handlers: { POST: (ctx) => ({ status: 200, headers: {}, cookies: [], data: ctx.data() }) } }, defaults);
+  const view = createView(
+    {
+      name: 'Article List',
+      handlers: { POST: (ctx) => ({ status: 200, headers: {}, cookies: [], data: ctx.data() }) },
+    },
+    defaults,
+  );
   const form = createAuthRequest({
     method: 'POST',
     url: '/',

@@ -50,7 +50,10 @@ export interface View {
  *   handlers: { GET: (ctx) => jsonResponse(200, { message: `Hello ${ctx.user!.username}` }) } });
  * ```
  */
-export function createView(definition: ViewDefinition, defaults: Policy): View {
+/** Observes every answer of a view, with the request context when authentication ran to the end. */
+export type ResponseObserver = (req: AuthRequest, ctx: RequestContext | null, res: ApiResponse) => void;
+
+export function createView(definition: ViewDefinition, defaults: Policy, observe?: ResponseObserver): View {
   const policy: Policy = {
     authenticators: definition.authenticators ?? defaults.authenticators,
     permissions: definition.permissions ?? defaults.permissions,
@@ -64,8 +67,11 @@ export function createView(definition: ViewDefinition, defaults: Policy): View {
 
   async function handle(req: AuthRequest, params: Record<string, string> = {}): Promise<ApiResponse> {
     let res: ApiResponse;
+    let seen: RequestContext | null = null;
     try {
-      const base = await runPipeline(req, policy);
+      const base = await runPipeline(req, policy, (ctx) => {
+        seen = ctx;
+      });
       const method = req.method === 'HEAD' ? 'GET' : req.method;
       let parsed: { value: unknown } | null = null;
       const ctx: ViewContext = {
@@ -92,6 +98,7 @@ export function createView(definition: ViewDefinition, defaults: Policy): View {
     }
     res.headers.allow ??= allow.join(', ');
     for (const [name, value] of Object.entries(headers)) res.headers[name] ??= value;
+    observe?.(req, seen, res);
     return res;
   }
 

@@ -93,7 +93,8 @@ async function refreshCsrfToken(): Promise<string> {
 /**
  * The value for `X-CSRFToken`. Login and logout rotate the `csrftoken`
  * cookie, so the cookie (readable by design, as Django's) is the freshest
- * source; the masked token from `/api/csrf/` covers a browser that hides it.
+ * source; the masked token from the last `/api/csrf/` is the fallback when
+ * the cookie cannot be read.
  */
 async function currentCsrfToken(): Promise<string> {
   return readCookie('csrftoken') ?? csrfToken ?? (await refreshCsrfToken());
@@ -125,7 +126,8 @@ async function api<T>(method: string, path: string, body?: unknown, retried = fa
   }
   const data: unknown = res.status === 204 ? null : await res.json().catch(() => null);
   if (res.ok) return data as T;
-  // A token rotated by another tab's login: fetch a fresh one and try once more.
+  // The CSRF cookie was missing or replaced (cleared cookies, a login in another tab):
+  // fetch a fresh token and cookie, and try once more — a CSRF failure changed nothing.
   if (res.status === 403 && isCsrfFailure(data) && !retried) {
     await refreshCsrfToken();
     return api<T>(method, path, body, true);
@@ -393,7 +395,7 @@ const screens: Record<string, Screen> = {
 
 function currentRoute(): string {
   const name = location.hash.replace(/^#\/?/, '');
-  const screen = screens[name];
+  const screen = Object.hasOwn(screens, name) ? screens[name] : undefined;
   const fallback = state.user ? 'dashboard' : 'login';
   if (!screen) return fallback;
   if (screen.auth === 'user' && !state.user) return 'login';

@@ -6,6 +6,7 @@ import {
   type Gatehouse,
   isSafeRedirect,
   Throttled,
+  type View,
 } from '#gatehouse';
 import type { Route } from '../route.ts';
 
@@ -102,7 +103,25 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
   });
 
   return [
-    { path: '/api-auth/login/', view: login, browsable: false },
-    { path: '/api-auth/logout/', view: logout, browsable: false },
+    { path: '/api-auth/login/', view: htmlErrors(login), browsable: false },
+    { path: '/api-auth/logout/', view: htmlErrors(logout), browsable: false },
   ];
+}
+
+/** Django's form views answer a CSRF failure with its HTML 403 page, not JSON. */
+function htmlErrors(view: View): View {
+  return {
+    ...view,
+    async handle(req, params) {
+      const res = await view.handle(req, params);
+      const detail = (res.data as { detail?: unknown } | undefined)?.detail;
+      if (res.status !== 403 || typeof detail !== 'string' || !detail.startsWith('CSRF Failed: ')) return res;
+      return page(
+        403,
+        '<h1>Forbidden <span>(403)</span></h1><p>CSRF verification failed. Request aborted.</p>' +
+          '<p>You are seeing this message because this site requires a CSRF cookie when submitting forms.</p>',
+        { headers: res.headers, cookies: res.cookies },
+      );
+    },
+  };
 }

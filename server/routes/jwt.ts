@@ -58,7 +58,7 @@ export function jwtRoutes(gh: Gatehouse): Route[] {
       POST: (ctx) =>
         guarded(async () => {
           const fields = charFields(ctx.data(), { refresh: {} });
-          return jsonResponse(200, await gh.jwt.refresh(fields.refresh));
+          return jsonResponse(200, await gh.refreshJwt(ctx.req, fields.refresh));
         }),
     },
   });

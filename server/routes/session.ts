@@ -129,7 +129,7 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     handlers: {
       DELETE: async (ctx) => {
         // Another user's session id answers exactly as a missing one (no existence leak).
-        if (!(await gh.revokeSession(ctx.user!.id, ctx.params.id))) {
+        if (!(await gh.revokeSession(ctx.user!.id, ctx.params.id, ctx.req))) {
           throw new NotFound('No Session matches the given query.');
         }
         return jsonResponse(204);

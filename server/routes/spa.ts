@@ -5,6 +5,10 @@ import type { Route } from '../route.ts';
 
 const PUBLIC = new URL('../public/', import.meta.url);
 
+// The gatehouse mark of the app's header, as the browser's tab icon.
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#2b4acb" d="M1 2h3v2h2V2h4v2h2V2h3v13h-5v-4a2 2 0 0 0-4 0v4H1z"/></svg>';
+
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
@@ -33,5 +37,6 @@ export function spaRoutes(): Route[] {
     { path: '/', view: file('App', 'text/html; charset=utf-8', html), browsable: false },
     { path: '/app.js', view: file('App script', 'text/javascript; charset=utf-8', js), browsable: false },
     { path: '/app.css', view: file('App styles', 'text/css; charset=utf-8', css), browsable: false },
+    { path: '/favicon.ico', view: file('Icon', 'image/svg+xml', ICON), browsable: false },
   ];
 }

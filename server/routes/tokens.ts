@@ -25,7 +25,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
         const user = await gh.authenticateCredentials(ctx.req, username, password);
         if (!user)
           throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] });
-        const { key } = await gh.tokens.issue(user, { name: 'api-token-auth' });
+        const { key } = await gh.issueToken(ctx.req, user, { name: 'api-token-auth' });
         return jsonResponse(200, { token: key });
       },
     },
@@ -41,7 +41,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
         const data = ctx.data();
         const { name } = charFields(data, { name: { maxLength: 100 } });
         const expiresIn = expiresInField(data);
-        const { key, token } = await gh.tokens.issue(ctx.user!, { name, expiresIn });
+        const { key, token } = await gh.issueToken(ctx.req, ctx.user!, { name, expiresIn });
         return jsonResponse(201, {
           id: token.id,
           name: token.name,
@@ -58,7 +58,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
     headers: NO_STORE,
     handlers: {
       DELETE: async (ctx) => {
-        if (!(await gh.revokeToken(ctx.params.id, ctx.user!.id))) {
+        if (!(await gh.revokeToken(ctx.params.id, ctx.user!.id, ctx.req))) {
           throw new NotFound('No Token matches the given query.');
         }
         return jsonResponse(204);
@@ -72,7 +72,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {
-        await gh.logoutEverywhere(ctx.user!);
+        await gh.logoutEverywhere(ctx.user!, ctx.req);
         return { status: 204, headers: {}, cookies: [gh.sessions.deleteCookie()] };
       },
     },

@@ -75,12 +75,13 @@ export class JwtService {
     if (consumed.status === 'spent') {
       // A rotated (or blacklisted) token came back: someone holds a copy. End the family.
       await this.#refreshTokens.revokeFamily(consumed.record.familyId);
-      throw new TokenError('Token is blacklisted');
+      throw new TokenError('Token is blacklisted', { reason: 'reused' });
     }
     if (consumed.status === 'unknown') throw new TokenError('Token is blacklisted');
     if (!user.isActive) throw new RefreshRefused('user', 'No active account found for the given token.');
     const born = jtiMillis(consumed.record.familyId);
-    if (born !== null && this.#clock.now() - born > this.familyLifetime * 1000) throw new TokenError('Token is expired');
+    if (born !== null && this.#clock.now() - born > this.familyLifetime * 1000)
+      throw new TokenError('Token is expired');
     const pair = await this.#issue(user, consumed.record.familyId);
     return { access: pair.access, refresh: pair.refresh };
   }

@@ -28,7 +28,9 @@ export type TokenErrorReason =
   | 'no_type'
   | 'wrong_type'
   | 'no_iat'
-  | 'blacklisted';
+  | 'blacklisted'
+  /** A rotated refresh token presented again: its family was revoked. */
+  | 'reused';
 
 const DEFAULT_REASON: Record<TokenErrorMessage, TokenErrorReason> = {
   'Token is invalid': 'malformed',

@@ -10,7 +10,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type Response,
+} from 'playwright-core';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,18 +47,31 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
   /** The app's origin; the attacker's "same-site" page shares its host (127.0.0.1) on another port. */
   let app: string;
 
-  before(async () => {
-    [server, browser, attacker] = await Promise.all([
-      startServer(),
-      chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
-      startAttacker(),
-    ]);
-    app = server.url;
-  });
+  before(
+    async () => {
+      // Keep whatever did start, so `after` can stop it even when another part failed.
+      const [started, launched, listening] = await Promise.allSettled([
+        startServer(),
+        chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 20_000 }),
+        startAttacker(),
+      ]);
+      if (started.status === 'fulfilled') server = started.value;
+      if (launched.status === 'fulfilled') browser = launched.value;
+      if (listening.status === 'fulfilled') attacker = listening.value;
+      for (const result of [started, launched, listening])
+        if (result.status === 'rejected') throw result.reason;
+      app = server.url;
+    },
+    { timeout: 45_000 },
+  );
 
-  after(async () => {
-    await Promise.allSettled([browser?.close(), server?.stop(), attacker?.close()]);
-  });
+  after(
+    async () => {
+      // A wedged Chromium must not hold the suite open: give it 10 s, then move on.
+      await Promise.allSettled([within(10_000, browser?.close()), server?.stop(), attacker?.close()]);
+    },
+    { timeout: 30_000 },
+  );
 
   async function newContext(): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
@@ -59,11 +79,14 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
     return context;
   }
 
-  test('register, log in, dashboard, articles, API tokens, sessions, browsable API, log out', { timeout: 60_000 }, async () => {
+  test('register, log in, dashboard, articles, API tokens, sessions, browsable API, log out', {
+    timeout: 30_000,
+  }, async () => {
     const context = await newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app });
     const page = await context.newPage();
     const problems = watch(page);
+    const unsafe = unsafeRequests(page);
     try {
       await page.goto(`${app}/`);
       await heading(page, 'Log in');
@@ -122,21 +145,21 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
       await item.getByRole('button', { name: 'Edit' }).click();
       const editForm = page.getByRole('form', { name: 'Edit “Hello from Chromium”' });
       await editForm.getByLabel('Title').fill('Hello from Chromium, edited');
-      await editForm.getByLabel('Body').fill('Edited <b>in place</b>.');
+      await editForm.getByLabel('Body').fill('Edited in place with PUT /api/articles/<id>/.');
       await editForm.getByRole('button', { name: 'Save' }).click();
       const edited = articleItem(page, 'Hello from Chromium, edited');
-      await edited.getByText('Edited <b>in place</b>.').waitFor();
-      assert.equal(await edited.locator('b').count(), 0, 'the body is text, not HTML');
+      await edited.getByText('Edited in place with PUT /api/articles/<id>/.').waitFor();
       const afterEdit = await getJson<Article>(`${app}/api/articles/${created.id}/`);
       assert.equal(afterEdit.title, 'Hello from Chromium, edited');
-      assert.equal(afterEdit.body, 'Edited <b>in place</b>.');
+      assert.equal(afterEdit.body, 'Edited in place with PUT /api/articles/<id>/.');
 
-      // Every value is escaped: markup in a title stays text and runs nothing.
+      // Every value is escaped: markup in a title or body stays text and runs nothing.
       await compose.getByLabel('Title').fill('<img src=x onerror="window.__pwned=1">');
+      await compose.getByLabel('Body').fill('<b>bold?</b>');
       await compose.getByRole('button', { name: 'Create article' }).click();
       const markup = articleItem(page, '<img src=x onerror="window.__pwned=1">');
-      await markup.waitFor();
-      assert.equal(await page.locator('#content img').count(), 0);
+      await markup.getByText('<b>bold?</b>').waitFor();
+      assert.equal(await page.locator('#content img, #content b').count(), 0);
       assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
       await markup.getByRole('button', { name: 'Delete' }).click();
       await markup.waitFor({ state: 'detached' });
@@ -201,15 +224,24 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
         assert.equal(await sessionRows.count(), 2);
         const current = sessionRows.filter({ hasText: 'This session' });
         assert.equal(await current.count(), 1);
-        assert.equal(await current.getByRole('button').count(), 0, 'the current session has no Revoke button');
+        assert.equal(
+          await current.getByRole('button').count(),
+          0,
+          'the current session has no Revoke button',
+        );
         await page.getByRole('button', { name: 'Revoke' }).click();
         await page.getByRole('status').getByText('Revoked the session').waitFor();
         await page.getByRole('button', { name: 'Revoke' }).waitFor({ state: 'detached' });
         assert.equal(await sessionRows.count(), 1);
 
-        assert.deepEqual(await otherPage.evaluate(() => fetch('/api/me/').then((r) => r.json())), { user: null });
+        assert.deepEqual(await otherPage.evaluate(() => fetch('/api/me/').then((r) => r.json())), {
+          user: null,
+        });
         // The revoked browser's next authenticated call sends it back to the login screen.
-        await otherPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+        await otherPage
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: 'Sessions' })
+          .click();
         await heading(otherPage, 'Log in');
         await otherPage.getByText('Your session has ended. Please log in again.').waitFor();
         assert.deepEqual(otherProblems, []);
@@ -223,7 +255,7 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
       assert.match(response?.headers()['content-type'] ?? '', /^text\/html/);
       await heading(page, 'Profile');
       await page.locator('header').getByText('alice', { exact: true }).waitFor();
-      const shown = await page.locator('pre').innerText();
+      const shown = (await page.locator('pre').textContent()) ?? '';
       assert.match(shown, /HTTP 200 OK/);
       assert.match(shown, /"username": "alice"/);
       assert.match(shown, /"email": "alice@example.com"/);
@@ -237,12 +269,56 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
       assert.equal(await cookie(context, 'sessionid'), null);
       assert.deepEqual(await page.evaluate(() => fetch('/api/me/').then((r) => r.json())), { user: null });
       assert.deepEqual(problems, []);
+
+      // Every unsafe request the app sent was same-origin, credentialed by the cookie, with
+      // X-CSRFToken and a JSON body type (register ×2, login ×2, articles ×5, tokens ×2, sessions, logout).
+      assert.ok(unsafe.length >= 13, `saw ${unsafe.length} unsafe requests`);
+      for (const request of unsafe) {
+        assert.match(request.csrf, /^[A-Za-z0-9]{32}([A-Za-z0-9]{32})?$/, `${request.line} sent X-CSRFToken`);
+        assert.equal(request.contentType, 'application/json', `${request.line} sent Content-Type`);
+      }
     } finally {
       await context.close();
     }
   });
 
-  test('CSRF-01, CSRF-06: a page on another origin cannot post to the API with the user’s cookies', { timeout: 30_000 }, async () => {
+  test('AUTH-04, AUTH-06: the log-in form shows the API’s 429 message once the account is throttled', {
+    timeout: 30_000,
+  }, async () => {
+    const throttled = await startServer({ GATEHOUSE_LOGIN_RATE: '2/min' });
+    const context = await newContext();
+    try {
+      await registerUser(throttled.url, 'dave', PASSWORD);
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(`${throttled.url}/`);
+      const form = page.getByRole('form', { name: 'Log in' });
+      const alert = form.getByRole('alert');
+      await form.getByLabel('Username').fill('dave');
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await form.getByLabel('Password').fill('not-the-password');
+        await form.getByRole('button', { name: 'Log in' }).click();
+        await alert.getByText('Invalid credentials').waitFor();
+      }
+      // The right password does not get through either while the bucket is full.
+      await form.getByLabel('Password').fill(PASSWORD);
+      await form.getByRole('button', { name: 'Log in' }).click();
+      await alert.getByText('Request was throttled.').waitFor();
+      assert.match(
+        (await alert.textContent()) ?? '',
+        /^Request was throttled\. Expected available in \d+ seconds?\.$/,
+      );
+      assert.equal(await cookie(context, 'sessionid'), null);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await throttled.stop();
+    }
+  });
+
+  test('CSRF-01, CSRF-06: a page on another origin cannot post to the API with the user’s cookies', {
+    timeout: 30_000,
+  }, async () => {
     await registerUser(app, 'bob', PASSWORD);
     const context = await newContext();
     const page = await context.newPage();
@@ -254,30 +330,69 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
       // Same site (127.0.0.1, another port): SameSite=Lax cookies do go along, so only the
       // CSRF check stands between the page and the API — even after the page has tossed
       // its own csrftoken cookie (cookies ignore ports) and sends the matching form field.
-      const sameSite = await attack(page, attacker, attacker.sameSite, '/api/articles/', { title: 'pwned' }, true);
+      const sameSite = await attack(
+        page,
+        attacker,
+        attacker.sameSite,
+        '/api/articles/',
+        { title: 'pwned' },
+        true,
+      );
       assert.equal(sameSite.form.status, 403);
       assert.ok(sameSite.form.sentSession, 'the same-site form POST carried the session cookie');
-      assert.match(sameSite.formPage, /CSRF Failed: Origin checking failed - http:\/\/127\.0\.0\.1:\d+ does not match any trusted origins\./);
+      assert.match(
+        sameSite.formPage,
+        /CSRF Failed: Origin checking failed - http:\/\/127\.0\.0\.1:\d+ does not match any trusted origins\./,
+      );
       assert.ok(sameSite.simpleFetch, 'the no-cors fetch reached the server');
-      assert.ok([403, 415].includes(sameSite.simpleFetch.status), `simple fetch answered ${sameSite.simpleFetch.status}`);
-      assert.match(sameSite.script.jsonFetch, /^TypeError/, 'a JSON fetch needs a CORS preflight, which fails');
+      assert.ok(
+        [403, 415].includes(sameSite.simpleFetch.status),
+        `simple fetch answered ${sameSite.simpleFetch.status}`,
+      );
+      assert.match(
+        sameSite.script.jsonFetch,
+        /^TypeError/,
+        'a JSON fetch needs a CORS preflight, which fails',
+      );
 
       // Cross site (localhost vs 127.0.0.1): the browser does not even send the Lax cookies.
-      const crossSite = await attack(page, attacker, attacker.crossSite, '/api/articles/', { title: 'pwned' }, false);
+      const crossSite = await attack(
+        page,
+        attacker,
+        attacker.crossSite,
+        '/api/articles/',
+        { title: 'pwned' },
+        false,
+      );
       assert.equal(crossSite.form.status, 403);
       assert.equal(crossSite.form.sentSession, false);
+      assert.match(
+        crossSite.formPage,
+        /Authentication credentials were not provided\./,
+        'the server saw no session',
+      );
       assert.match(crossSite.script.jsonFetch, /^TypeError/);
 
-      assert.deepEqual(await getJson(`${app}/api/articles/`), [], 'no article was created');
+      const articles = await getJson<Article[]>(`${app}/api/articles/`);
+      assert.deepEqual(
+        articles.filter((a) => a.author === 'bob' || a.title === 'pwned'),
+        [],
+        'no article was created',
+      );
       await page.goto(`${app}/`);
       await page.getByText('Hello bob, welcome to your dashboard').waitFor();
-      assert.deepEqual((await page.evaluate(() => fetch('/api/me/').then((r) => r.json()))).user.username, 'bob');
+      assert.deepEqual(
+        (await page.evaluate(() => fetch('/api/me/').then((r) => r.json()))).user.username,
+        'bob',
+      );
     } finally {
       await context.close();
     }
   });
 
-  test('CSRF-11: a page on another origin cannot log the browser in or out (login CSRF)', { timeout: 30_000 }, async () => {
+  test('CSRF-11: a page on another origin cannot log the browser in or out (login CSRF)', {
+    timeout: 30_000,
+  }, async () => {
     await registerUser(app, 'mallory', PASSWORD);
     await registerUser(app, 'carol', PASSWORD);
     const context = await newContext();
@@ -287,12 +402,19 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
       await page.goto(`${app}/`);
       await heading(page, 'Log in');
       for (const path of ['/api/login/', '/api-auth/login/']) {
-        const result = await attack(page, attacker, attacker.sameSite, path, { username: 'mallory', password: PASSWORD }, true);
+        const result = await attack(
+          page,
+          attacker,
+          attacker.sameSite,
+          path,
+          { username: 'mallory', password: PASSWORD },
+          true,
+        );
         assert.equal(result.form.status, 403, `${path} answered ${result.form.status}`);
         assert.equal(await cookie(context, 'sessionid'), null, `${path} set no session`);
       }
-      const me = await page.evaluate(() => fetch('/api/me/').then((r) => r.json()));
-      assert.deepEqual(me, { user: null });
+      // (The page now shows an API response, whose CSP lets it fetch nothing: ask with the context's cookies.)
+      assert.deepEqual(await whoAmI(context, app), { user: null });
 
       // Nor can it log a logged-in victim out (forced logout).
       await page.goto(`${app}/`);
@@ -304,8 +426,7 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
         assert.equal(result.form.status, 403, `${path} answered ${result.form.status}`);
         assert.equal(await cookie(context, 'sessionid'), session);
       }
-      const still = await page.evaluate(() => fetch('/api/me/').then((r) => r.json()));
-      assert.equal(still.user.username, 'carol');
+      assert.equal((await whoAmI(context, app)).user?.username, 'carol');
     } finally {
       await context.close();
     }
@@ -320,12 +441,23 @@ interface Article {
   created: string;
 }
 
+function within<T>(ms: number, promise: Promise<T> | undefined): Promise<T | undefined> {
+  let cancel = () => {};
+  const timeout = new Promise<undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    cancel = () => clearTimeout(timer);
+  });
+  return Promise.race([promise, timeout]).finally(cancel);
+}
+
 async function heading(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
 }
 
 function articleItem(page: Page, title: string): Locator {
-  return page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: title, exact: true }) });
+  return page
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { level: 2, name: title, exact: true }) });
 }
 
 async function logIn(page: Page, username: string, password: string): Promise<void> {
@@ -338,6 +470,12 @@ async function logIn(page: Page, username: string, password: string): Promise<vo
 
 async function cookie(context: BrowserContext, name: string): Promise<string | null> {
   return (await context.cookies()).find((c) => c.name === name)?.value ?? null;
+}
+
+/** `GET /api/me/` with the browser context's cookies, whatever page it shows. */
+async function whoAmI(context: BrowserContext, app: string): Promise<{ user: { username: string } | null }> {
+  const res = await context.request.get(`${app}/api/me/`, { headers: { accept: 'application/json' } });
+  return res.json();
 }
 
 async function getJson<T = unknown>(url: string): Promise<T> {
@@ -375,9 +513,27 @@ function watch(page: Page): string[] {
   return problems;
 }
 
+/** The app's own POST, PUT, PATCH and DELETE requests, with their CSRF header. */
+function unsafeRequests(page: Page): { line: string; csrf: string; contentType: string }[] {
+  const seen: { line: string; csrf: string; contentType: string }[] = [];
+  page.on('request', (request) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method()) || request.resourceType() !== 'fetch') return;
+    const headers = request.headers();
+    seen.push({
+      line: `${request.method()} ${new URL(request.url()).pathname}`,
+      csrf: headers['x-csrftoken'] ?? '',
+      contentType: headers['content-type'] ?? '',
+    });
+  });
+  return seen;
+}
+
 async function takeScreenshot(page: Page, compose: Locator): Promise<void> {
   for (const [title, body] of [
-    ['Session authentication, as Django does it', 'A sessionid cookie (HttpOnly, SameSite=Lax) and X-CSRFToken on every unsafe request.'],
+    [
+      'Session authentication, as Django does it',
+      'A sessionid cookie (HttpOnly, SameSite=Lax) and X-CSRFToken on every unsafe request.',
+    ],
     ['Tokens for scripts', 'Create one under API tokens; the key is shown once and stored only as a hash.'],
   ]) {
     await compose.getByLabel('Title').fill(title);
@@ -399,15 +555,34 @@ interface Attacker {
   /** `http://localhost:<port>`: another site altogether. */
   crossSite: string;
   serve(path: string, html: string): void;
+  /** What the page at `path` reported (it POSTs to `/report<path>` on its own origin). */
+  report(path: string): string | undefined;
   close(): Promise<void>;
 }
 
 async function startAttacker(): Promise<Attacker> {
   const pages = new Map<string, string>();
+  const reports = new Map<string, string>();
   const server = createServer((req, res) => {
-    const html = pages.get(new URL(req.url ?? '/', 'http://attacker').pathname);
+    const path = new URL(req.url ?? '/', 'http://attacker').pathname;
+    if (req.method === 'POST' && path.startsWith('/report/')) {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        reports.set(path.slice('/report'.length), body);
+        res.writeHead(204).end();
+      });
+      return;
+    }
+    const html = pages.get(path);
     if (html === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(html);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -415,6 +590,7 @@ async function startAttacker(): Promise<Attacker> {
     sameSite: `http://127.0.0.1:${port}`,
     crossSite: `http://localhost:${port}`,
     serve: (path, html) => pages.set(path, html),
+    report: (path) => reports.get(path),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -433,8 +609,8 @@ interface AttackResult {
   form: Observed;
   /** What the browser rendered for the form POST's answer. */
   formPage: string;
-  /** The `mode: 'no-cors'` text/plain fetch, when it reached the server. */
-  simpleFetch: Observed | null;
+  /** The `mode: 'no-cors'` text/plain fetch, when it reached the server (Chromium reports no cookies for it). */
+  simpleFetch: { status: number } | null;
   /** What the attacker's script saw. */
   script: { simpleFetch: string; jsonFetch: string };
 }
@@ -459,6 +635,7 @@ async function attack(
   const target = `${app}${path}`;
   const tossed = 'AttackerChosenCsrfSecret00000000'.slice(0, 32);
   const form = { ...fields, ...(tossCookie ? { csrfmiddlewaretoken: tossed } : {}) };
+  const pagePath = `/attack-${++attackCount}`;
   const script = `
     (async () => {
       const target = ${JSON.stringify(target)};
@@ -474,38 +651,50 @@ async function attack(
           headers: { 'Content-Type': 'application/json', 'X-CSRFToken': ${JSON.stringify(tossed)} }, body });
         results.jsonFetch = 'status ' + res.status;
       } catch (error) { results.jsonFetch = String(error); }
-      sessionStorage.setItem('results', JSON.stringify(results));
+      await fetch('/report${pagePath}', { method: 'POST', body: JSON.stringify(results) });
       document.getElementById('f').submit();
     })();`;
   const inputs = Object.entries(form)
     .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
     .join('');
-  const pagePath = `/attack-${++attackCount}`;
   attacker.serve(
     pagePath,
     `<!DOCTYPE html><title>Win a prize</title><form id="f" method="POST" action="${target}">${inputs}</form><script>${script}</script>`,
   );
 
-  const seen: { form: Observed | null; simpleFetch: Observed | null } = { form: null, simpleFetch: null };
-  let results = '';
-  const onResponse = async (response: import('playwright-core').Response) => {
+  const seen: { form: Observed | null; simpleFetch: { status: number } | null } = {
+    form: null,
+    simpleFetch: null,
+  };
+  const pending: Promise<void>[] = [];
+  const onResponse = (response: Response) => {
     const request = response.request();
     if (request.method() !== 'POST' || request.url() !== target) return;
-    const observed = { status: response.status(), sentSession: /(^|;\s*)sessionid=/.test((await request.allHeaders()).cookie ?? '') };
-    if (request.resourceType() === 'document') seen.form = observed;
-    else if (request.resourceType() === 'fetch') seen.simpleFetch ??= observed;
+    if (request.resourceType() === 'fetch') seen.simpleFetch ??= { status: response.status() };
+    if (request.resourceType() !== 'document') return;
+    // allHeaders() carries the Cookie header Chromium actually sent for a navigation.
+    pending.push(
+      request.allHeaders().then((headers) => {
+        seen.form = {
+          status: response.status(),
+          sentSession: /(^|;\s*)sessionid=/.test(headers.cookie ?? ''),
+        };
+      }),
+    );
   };
   page.on('response', onResponse);
   try {
-    // The attacker page stashes what its script saw before it navigates away.
-    page.once('framenavigated', async () => {
-      results ||= await page.evaluate(() => sessionStorage.getItem('results') ?? '').catch(() => '');
-    });
     await page.goto(`${origin}${pagePath}`);
     await page.waitForURL(target, { waitUntil: 'load' });
-    const formPage = await page.locator('body').innerText();
+    await Promise.all(pending);
+    const formPage = (await page.locator('body').textContent()) ?? '';
     assert.ok(seen.form, `the form POST to ${path} was observed`);
-    return { form: seen.form, formPage, simpleFetch: seen.simpleFetch, script: JSON.parse(results || '{}') };
+    return {
+      form: seen.form,
+      formPage,
+      simpleFetch: seen.simpleFetch,
+      script: JSON.parse(attacker.report(pagePath) ?? '{}'),
+    };
   } finally {
     page.off('response', onResponse);
   }

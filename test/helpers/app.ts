@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Clock, type Gatehouse, PasswordHashers } from '#gatehouse';
+import { type Clock, type Gatehouse, PasswordHashers, type SecurityLog } from '#gatehouse';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openGatehouse } from '../../server/open.ts';
@@ -21,6 +21,7 @@ export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the contract's bodies field by field
   json: any;
   /** Set-Cookie lines as sent. */
   setCookies: string[];
@@ -108,7 +109,7 @@ const hashers = new PasswordHashers();
 
 /** The reference server, in process, on a fresh SQLite file. */
 export async function makeApp(
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; securityLog?: SecurityLog } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-http-'));
   const dbPath = join(dir, 'db.sqlite3');
@@ -120,7 +121,11 @@ export async function makeApp(
     },
     dir,
   );
-  const { gh, close } = await openGatehouse(config, { clock: options.clock, hashers });
+  const { gh, close } = await openGatehouse(config, {
+    clock: options.clock,
+    hashers,
+    securityLog: options.securityLog ?? (() => {}),
+  });
   const app = await buildApp(gh, config);
   return {
     app,

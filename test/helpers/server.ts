@@ -69,7 +69,18 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
+  // The last few KiB of stderr, to explain a server that dies in the middle of a test.
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk).slice(-4096);
+  });
   let stopped: Promise<void> | null = null;
+  child.once('exit', (code, signal) => {
+    if (stopped) return;
+    process.stderr.write(
+      `test server pid ${child.pid} (${dir}) exited unexpectedly: ${signal ?? `exit code ${code}`}\n${stderrTail}\n`,
+    );
+  });
   const stop = () => {
     stopped ??= (async () => {
       process.removeListener('exit', killOnExit);
@@ -136,7 +147,7 @@ async function waitForHealth(url: string): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
       last = `HTTP ${res.status}: ${await res.text()}`;
     } catch (error) {
