@@ -32,7 +32,7 @@ async function openDurable(config: Config, clock: Clock | undefined): Promise<St
 async function openStores(config: Config, clock: Clock | undefined): Promise<Opened> {
   const durable = await openDurable(config, clock);
   if (!config.redisUrl) return { stores: durable, bus: null };
-  const [{ connectRedis }, { createCachedStores }] = await Promise.all([
+  const [{ connectRedis }, { createCachedStores, DurableWatch }] = await Promise.all([
     import('#gatehouse/stores/redis'),
     import('#gatehouse/stores/cached'),
   ]);
@@ -43,8 +43,10 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
     await durable.close();
     throw error;
   }
+  // The cache serves only while the bus is connected and the database answers.
+  const watched = new DurableWatch(redis.bus, durable);
   const layered = config.cache
-    ? createCachedStores(durable, redis.bus, {
+    ? createCachedStores(durable, watched, {
         clock,
         sessions: {
           idleMs: config.sessionIdleTimeout * 1000,
@@ -59,6 +61,7 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
       await Promise.all([durable.ping(), redis.ping()]);
     },
     async close() {
+      watched.close();
       await layered.close();
       await redis.close();
     },

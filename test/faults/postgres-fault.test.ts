@@ -11,76 +11,13 @@
  * ```
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { StoreUnavailableError } from '../../src/errors.ts';
 import { createPostgresStores } from '../../src/stores/postgres/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
-
-const run = promisify(execFile);
-const bin = ['17', '16', '15', '14']
-  .map((v) => `/usr/lib/postgresql/${v}/bin`)
-  .find((d) => existsSync(`${d}/initdb`));
-// initdb refuses to run as root, so as root the cluster belongs to the postgres user.
-const asRoot = process.getuid?.() === 0;
-
-async function skipReason(): Promise<string | undefined> {
-  if (process.env.GATEHOUSE_TEST_POSTGRES === '0')
-    return 'PostgreSQL not available (GATEHOUSE_TEST_POSTGRES=0)';
-  if (!bin) return 'PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql';
-  if (asRoot && !(await run('id', ['-u', 'postgres']).catch(() => null)))
-    return 'running as root without a postgres user';
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A throwaway cluster: `start`/`stop` are pg_ctl's, stop being an immediate (crash-like) shutdown. */
-async function privateCluster(extra = '') {
-  const dir = await mkdtemp(join(tmpdir(), 'gh-pg-'));
-  const port = await freePort();
-  const pgRun = (tool: string, args: string[]) =>
-    asRoot
-      ? run('runuser', ['-u', 'postgres', '--', `${bin}/${tool}`, ...args])
-      : run(`${bin}/${tool}`, args);
-  if (asRoot) {
-    const [uid, gid] = await Promise.all(
-      ['-u', '-g'].map(async (f) => Number((await run('id', [f, 'postgres'])).stdout)),
-    );
-    await chown(dir, uid, gid);
-  }
-  await pgRun('initdb', ['-D', `${dir}/data`, '-A', 'trust', '-U', 'postgres', '--no-sync']).catch(
-    async (error) => {
-      await rm(dir, { recursive: true, force: true });
-      throw error;
-    },
-  );
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${extra}`;
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: () => pgRun('pg_ctl', ['-D', `${dir}/data`, '-o', opts, '-l', `${dir}/log`, '-w', 'start']),
-    stop: () => pgRun('pg_ctl', ['-D', `${dir}/data`, '-m', 'immediate', '-w', 'stop']),
-    async remove() {
-      await this.stop().catch(() => {});
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { privateCluster, skipReason } from '../helpers/pg-cluster.ts';
 
 /** Asserts that `operation` rejects with StoreUnavailableError within `withinMs`, caused by `sqlstate` if given. */
 async function rejectsUnavailable(

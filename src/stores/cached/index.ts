@@ -8,6 +8,7 @@ import { CachedUserStore } from './user-store.ts';
 
 // The decorators and the cache stay internal: createCachedStores is the one way to build them.
 export type { HealthReportingBus } from './hot-cache.ts';
+export { DurableWatch } from './durable-watch.ts';
 export { MemoryRevocationBus } from './memory-bus.ts';
 export type { SessionLimits };
 

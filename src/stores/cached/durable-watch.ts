@@ -1,0 +1,72 @@
+import type { RevocationBus, RevocationMessage, Stores } from '../types.ts';
+import type { HealthReportingBus } from './hot-cache.ts';
+
+/**
+ * The revocation bus as the hot-path cache sees it, healthy only while the
+ * durable store answers too. A warm cache must not keep authenticating while
+ * the database is down ("a store that is down never lets a request through"):
+ * the durable store is pinged every `intervalMs`, and the moment a ping fails
+ * the cache stops serving, so requests reach the database and answer 503.
+ *
+ * ```ts
+ * const watched = new DurableWatch(redis.bus, durable, { intervalMs: 500 });
+ * const stores = createCachedStores(durable, watched);
+ * ```
+ */
+export class DurableWatch implements HealthReportingBus {
+  readonly #bus: RevocationBus;
+  readonly #listeners = new Set<(healthy: boolean) => void>();
+  readonly #timer: NodeJS.Timeout;
+  #durableUp = true;
+  #last: boolean;
+
+  constructor(bus: RevocationBus, durable: Pick<Stores, 'ping'>, options: { intervalMs?: number } = {}) {
+    this.#bus = bus;
+    this.#last = bus.healthy;
+    const reporting = bus as Partial<HealthReportingBus>;
+    reporting.onHealthChange?.call(bus, () => this.#changed());
+    let pinging = false;
+    this.#timer = setInterval(async () => {
+      if (pinging) return; // a hanging ping is itself a failure, reported by the next tick
+      pinging = true;
+      try {
+        await durable.ping();
+        this.#durableUp = true;
+      } catch {
+        this.#durableUp = false;
+      } finally {
+        pinging = false;
+        this.#changed();
+      }
+    }, options.intervalMs ?? 500);
+    this.#timer.unref();
+  }
+
+  get healthy(): boolean {
+    return this.#durableUp && this.#bus.healthy;
+  }
+
+  publish(message: RevocationMessage): Promise<void> {
+    return this.#bus.publish(message);
+  }
+
+  subscribe(listener: (message: RevocationMessage) => void): () => void {
+    return this.#bus.subscribe(listener);
+  }
+
+  onHealthChange(listener: (healthy: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #changed(): void {
+    const now = this.healthy;
+    if (now === this.#last) return;
+    this.#last = now;
+    for (const listener of this.#listeners) listener(now);
+  }
+}
