@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 export const run = promisify(execFile);
+// runuser lives in sbin, which a CI PATH may lack.
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
 const bin = ['17', '16', '15', '14']
   .map((v) => `/usr/lib/postgresql/${v}/bin`)
   .find((d) => existsSync(`${d}/initdb`));
@@ -42,7 +44,7 @@ export async function privateCluster(extra = '') {
   const port = await freePort();
   const pgRun = (tool: string, args: string[]) =>
     asRoot
-      ? run('runuser', ['-u', 'postgres', '--', `${bin}/${tool}`, ...args])
+      ? run(RUNUSER, ['-u', 'postgres', '--', `${bin}/${tool}`, ...args])
       : run(`${bin}/${tool}`, args);
   if (asRoot) {
     const [uid, gid] = await Promise.all(
