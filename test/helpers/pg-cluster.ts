@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 
 export const run = promisify(execFile);
 // runuser lives in sbin, which a CI PATH may lack.
-const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
+const RUNUSER =
+  ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
 const bin = ['17', '16', '15', '14']
   .map((v) => `/usr/lib/postgresql/${v}/bin`)
   .find((d) => existsSync(`${d}/initdb`));
@@ -43,9 +44,7 @@ export async function privateCluster(extra = '') {
   const dir = await mkdtemp(join(tmpdir(), 'gh-pg-'));
   const port = await freePort();
   const pgRun = (tool: string, args: string[]) =>
-    asRoot
-      ? run(RUNUSER, ['-u', 'postgres', '--', `${bin}/${tool}`, ...args])
-      : run(`${bin}/${tool}`, args);
+    asRoot ? run(RUNUSER, ['-u', 'postgres', '--', `${bin}/${tool}`, ...args]) : run(`${bin}/${tool}`, args);
   if (asRoot) {
     const [uid, gid] = await Promise.all(
       ['-u', '-g'].map(async (f) => Number((await run('id', [f, 'postgres'])).stdout)),

@@ -6,9 +6,9 @@ import { CachedSessionStore, type SessionLimits } from './session-store.ts';
 import { CachedTokenStore } from './token-store.ts';
 import { CachedUserStore } from './user-store.ts';
 
+export { DurableWatch } from './durable-watch.ts';
 // The decorators and the cache stay internal: createCachedStores is the one way to build them.
 export type { HealthReportingBus } from './hot-cache.ts';
-export { DurableWatch } from './durable-watch.ts';
 export { MemoryRevocationBus } from './memory-bus.ts';
 export type { SessionLimits };
 
