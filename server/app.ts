@@ -32,7 +32,7 @@ export function contractRoutes(gh: Gatehouse): Route[] {
  */
 export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: 1_048_576, trustProxy: false, logger: false, return503OnClosing: true });
-  const adapter = { trustProxy: config.trustProxy, now: () => gh.clock.now() };
+  const adapter = { trustProxy: config.trustProxy, now: () => gh.clock.now(), direct: true };
   // Any other method on a known path answers 405 with Allow (HDR-03), as Django's View does.
   app.addHttpMethod('PROPFIND', { hasBody: true });
   useGatehouse(app, adapter);

@@ -142,10 +142,14 @@ describe('cookies, headers and routes of the reference server', () => {
     for (const res of responses) assert.equal(res.headers['cache-control'], 'no-store');
   });
 
-  test('HDR-02: nosniff, no framing and a restrictive CSP on API answers; HSTS behind HTTPS', async () => {
+  test('HDR-02: nosniff on every answer; no framing and a restrictive CSP on auth answers and errors; HSTS behind HTTPS', async () => {
+    const plain = await t.client().request('GET', '/api/articles/');
+    assert.equal(plain.headers['x-content-type-options'], 'nosniff');
     for (const res of [
       await t.client().request('GET', '/api/me/'),
+      await t.client().request('GET', '/api/csrf/'),
       await t.client().request('GET', '/nope/'),
+      await t.client().request('GET', '/api/dashboard/'),
     ]) {
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.equal(res.headers['x-frame-options'], 'DENY');

@@ -4,6 +4,8 @@ interface Entry<V> {
   value: V;
   expiresAt: number;
   tags: string[];
+  /** When it last moved to the young end (a counter of sets and moves). */
+  tick: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export class TaggedLru<K, V> {
   readonly #entries = new Map<K, Entry<V>>();
   readonly #byTag = new Map<string, Set<K>>();
   #generation = 0;
+  #tick = 0;
 
   constructor(options: { max: number; clock: Clock; tags?: (value: V) => string[] }) {
     this.#max = options.max;
@@ -53,15 +56,20 @@ export class TaggedLru<K, V> {
       this.#remove(key);
       return undefined;
     }
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Approximate LRU: an entry moves to the young end only when it has aged
+    // past a quarter of the capacity, so a hot entry costs no Map rewrite per hit.
+    if (this.#tick - entry.tick > this.#max >> 2) {
+      entry.tick = ++this.#tick;
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+    }
     return entry.value;
   }
 
   /** Stores for `ttlMs`, evicting the least recently used entry past `max`. */
   set(key: K, value: V, ttlMs: number): void {
     this.#remove(key);
-    const entry = { value, expiresAt: this.#clock.now() + ttlMs, tags: this.#tagsOf(value) };
+    const entry = { value, expiresAt: this.#clock.now() + ttlMs, tags: this.#tagsOf(value), tick: ++this.#tick };
     this.#entries.set(key, entry);
     for (const tag of entry.tags) {
       const keys = this.#byTag.get(tag) ?? new Set<K>();
