@@ -4,7 +4,7 @@
  * Servers run as child processes (one core each at most); the load generator
  * (autocannon) runs here. Prints a table and writes it to bench/results/.
  *
- *   BENCH_SECONDS=5 npm run bench          # seconds per measurement (default 5)
+ *   BENCH_SECONDS=2 BENCH_ROUNDS=7 npm run bench   # seconds per measurement, pairs per scenario
  *   BENCH_ONLY=sqlite npm run bench        # one group: sqlite | stores | revocation | lookup
  *
  * The stores, revocation and lookup groups need PostgreSQL and Redis on
@@ -19,8 +19,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { lookupTable } from './lookup.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 
 interface BareYardstick {
   /** Measures the bare route now; returns its requests per second. */
@@ -85,8 +85,11 @@ function runWrk(url: string, headers: Record<string, string>, seconds: number): 
   });
 }
 
+const warmed = new Set<string>();
+
 async function wrk(url: string, headers: Record<string, string>): Promise<{ rps: number; p99: number }> {
-  await runWrk(url, headers, 1); // warm-up: JIT, caches
+  if (!warmed.has(url)) await runWrk(url, headers, 2); // warm-up once per endpoint: JIT, caches
+  warmed.add(url);
   const out = await runWrk(url, headers, SECONDS);
   if (/Non-2xx/.test(out)) throw new Error(`${url}: non-2xx responses\n${out}`);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
@@ -149,8 +152,9 @@ async function gatehouseScenarios(label: string, env: Record<string, string>, ba
       ['JWT (reused access token)', '/api/profile/', { authorization: `Bearer ${access}` }],
     ];
     for (const [name, path, headers] of cases) {
-      // Three rounds, each next to a fresh measurement of the bare route: the
-      // ratio is taken pairwise, so drift in the machine's speed cancels out.
+      // Short rounds, each next to a fresh measurement of the bare route: the
+      // ratio is taken pairwise and the median kept, so this machine's drift
+      // and bursts of noise from its neighbours cancel out.
       const rounds: { rps: number; p99: number; ratio: number }[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const yardstick = await bare.measure();
