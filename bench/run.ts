@@ -161,6 +161,7 @@ async function gatehouseScenarios(label: string, env: Record<string, string>, ba
         const measured = await load(server.url + path, headers);
         rounds.push({ ...measured, ratio: measured.rps / yardstick });
       }
+      if (process.env.BENCH_VERBOSE) console.log(rounds.map((r) => r.ratio.toFixed(2)).join(' '));
       const median = rounds.sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)];
       rows.push({ scenario: `${name} — ${label}`, ...median });
       console.log(`${name} — ${label}: ${Math.round(median.rps)} req/s (${median.ratio.toFixed(2)}× bare)`);
