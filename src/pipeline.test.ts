@@ -9,75 +9,25 @@ import {
 } from './errors.ts';
 import { AllowAny, and, IsAdminUser, IsAuthenticated, or } from './permissions/index.ts';
 import { checkObjectPermissions, type Policy, runPipeline } from './pipeline.ts';
-import { type AuthRequest, createAuthRequest } from './request.ts';
+import type { AuthRequest } from './request.ts';
 import { responseBody, toResponse } from './response.ts';
 import type { User } from './stores/types.ts';
-import type { Authenticator, CsrfCheck, Permission, Throttle, ThrottleDecision } from './types.ts';
+import { fakeAuthenticator, makeRequest, makeUser } from './testing/index.ts';
+import type { CsrfCheck, Permission, Throttle, ThrottleDecision } from './types.ts';
 
 // ── fakes ────────────────────────────────────────────────────────────────
 
-function makeUser(overrides: Partial<User> = {}): User {
-  return {
-    id: 1,
-    username: 'alice',
-    email: 'alice@example.com',
-    password: '',
-    isActive: true,
-    isStaff: false,
-    isSuperuser: false,
-    dateJoined: 0,
-    lastLogin: null,
-    tokensValidAfter: 0,
-    ...overrides,
-  };
-}
-
-function makeRequest(method = 'GET', headers: Record<string, string> = {}, body?: string): AuthRequest {
-  return createAuthRequest({
-    method,
-    url: '/api/things/',
-    headers,
-    clientAddress: '192.0.2.10',
-    rawBody: body === undefined ? null : Buffer.from(body),
-  });
-}
-
-interface FakeAuthenticator extends Authenticator {
-  calls: number;
-}
-
-/** An authenticator that answers with `outcome`: a user, null ("not my scheme"), or an error to throw. */
-function fakeAuthenticator(options: {
-  name: string;
-  challenge: string | null;
-  outcome?: User | null | Error;
-  enforcesCsrf?: boolean;
-}): FakeAuthenticator {
-  const outcome = options.outcome ?? null;
-  return {
-    name: options.name,
-    enforcesCsrf: options.enforcesCsrf,
-    calls: 0,
-    async authenticate() {
-      this.calls++;
-      if (outcome instanceof Error) throw outcome;
-      return outcome === null ? null : { user: outcome, auth: `${options.name}-credential` };
-    },
-    authenticateHeader: () => options.challenge,
-  };
+/** A fake authenticator whose credential (`ctx.auth`) is named after it. */
+function fake(name: string, challenge: string | null, outcome?: User | null | Error, enforcesCsrf?: boolean) {
+  return fakeAuthenticator({ name, challenge, outcome, auth: `${name}-credential`, enforcesCsrf });
 }
 
 // The challenges of DRF's classes (DRF-BEHAVIOR §2.1).
-const basic = (outcome?: User | null | Error) =>
-  fakeAuthenticator({ name: 'basic', challenge: 'Basic realm="api"', outcome });
-const token = (outcome?: User | null | Error) =>
-  fakeAuthenticator({ name: 'token', challenge: 'Token', outcome });
-const jwt = (outcome?: User | null | Error) =>
-  fakeAuthenticator({ name: 'jwt', challenge: 'Bearer realm="api"', outcome });
-const session = (outcome?: User | null | Error) =>
-  fakeAuthenticator({ name: 'session', challenge: null, outcome, enforcesCsrf: true });
-const remoteUser = (outcome?: User | null | Error) =>
-  fakeAuthenticator({ name: 'remote', challenge: null, outcome });
+const basic = (outcome?: User | null | Error) => fake('basic', 'Basic realm="api"', outcome);
+const token = (outcome?: User | null | Error) => fake('token', 'Token', outcome);
+const jwt = (outcome?: User | null | Error) => fake('jwt', 'Bearer realm="api"', outcome);
+const session = (outcome?: User | null | Error) => fake('session', null, outcome, true);
+const remoteUser = (outcome?: User | null | Error) => fake('remote', null, outcome);
 
 interface RecordingCsrf extends CsrfCheck {
   calls: { method: string; formToken: string | undefined }[];

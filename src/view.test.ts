@@ -2,47 +2,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AllowAny, IsAuthenticated } from './permissions/index.ts';
 import type { Policy } from './pipeline.ts';
-import { type AuthRequest, createAuthRequest } from './request.ts';
 import { type ApiResponse, jsonResponse, responseBody } from './response.ts';
 import type { User } from './stores/types.ts';
+import { fakeAuthenticator, makeRequest, makeUser } from './testing/index.ts';
 import type { Authenticator, Permission } from './types.ts';
 import { createView, type Handler } from './view.ts';
 
-function makeUser(): User {
-  return {
-    id: 1,
-    username: 'alice',
-    email: '',
-    password: '',
-    isActive: true,
-    isStaff: false,
-    isSuperuser: false,
-    dateJoined: 0,
-    lastLogin: null,
-    tokensValidAfter: 0,
-  };
-}
-
-function makeRequest(method: string, headers: Record<string, string> = {}, body?: string): AuthRequest {
-  return createAuthRequest({
-    method,
-    url: '/api/things/',
-    headers,
-    clientAddress: '192.0.2.10',
-    rawBody: body === undefined ? null : Buffer.from(body),
-  });
-}
-
-function authenticator(challenge: string | null, user: User | null = null): Authenticator {
-  return {
-    name: 'fake',
-    authenticate: async () => (user ? { user, auth: null } : null),
-    authenticateHeader: () => challenge,
-  };
-}
+/** A fake authenticator with this challenge, answering `user` (null: "not my scheme"). */
+const authenticator = (challenge: string | null, user: User | null = null) =>
+  fakeAuthenticator({ challenge, outcome: user });
 
 const defaults: Policy = { authenticators: [], permissions: [AllowAny], throttles: [] };
 const ok: Handler = () => jsonResponse(200, { ok: true });
+
+/** A GET-only view behind IsAuthenticated, with `auth` its one authenticator. */
+const guarded = (auth: Authenticator) =>
+  createView(
+    { name: 'Things', authenticators: [auth], permissions: [IsAuthenticated], handlers: { GET: ok } },
+    defaults,
+  );
 
 function wire(res: ApiResponse) {
   return { status: res.status, allow: res.headers.allow, body: responseBody(res).body };
@@ -72,15 +50,7 @@ test('HEAD is allowed only where GET is; OPTIONS always', () => {
 });
 
 test('anonymous PATCH on an IsAuthenticated view is 401, not 405: 405 comes after authentication and permissions', async () => {
-  const view = createView(
-    {
-      name: 'Things',
-      authenticators: [authenticator('Token')],
-      permissions: [IsAuthenticated],
-      handlers: { GET: ok },
-    },
-    defaults,
-  );
+  const view = guarded(authenticator('Token'));
   const res = await view.handle(makeRequest('PATCH'));
   assert.equal(res.status, 401);
   assert.equal(res.headers['www-authenticate'], 'Token');
@@ -88,30 +58,14 @@ test('anonymous PATCH on an IsAuthenticated view is 401, not 405: 405 comes afte
 });
 
 test('anonymous PATCH behind a session-first view is 403, not 405', async () => {
-  const view = createView(
-    {
-      name: 'Things',
-      authenticators: [authenticator(null)],
-      permissions: [IsAuthenticated],
-      handlers: { GET: ok },
-    },
-    defaults,
-  );
+  const view = guarded(authenticator(null));
   const res = await view.handle(makeRequest('PATCH'));
   assert.equal(res.status, 403);
   assert.equal(res.headers['www-authenticate'], undefined);
 });
 
 test('an authenticated PATCH on a view without PATCH is 405', async () => {
-  const view = createView(
-    {
-      name: 'Things',
-      authenticators: [authenticator('Token', makeUser())],
-      permissions: [IsAuthenticated],
-      handlers: { GET: ok },
-    },
-    defaults,
-  );
+  const view = guarded(authenticator('Token', makeUser()));
   assert.equal((await view.handle(makeRequest('PATCH'))).status, 405);
 });
 
@@ -126,15 +80,7 @@ test('an unknown method is 405 too', async () => {
 });
 
 test('every response carries Allow, successes and errors alike, as DRF', async () => {
-  const view = createView(
-    {
-      name: 'Things',
-      authenticators: [authenticator('Token')],
-      permissions: [IsAuthenticated],
-      handlers: { GET: ok },
-    },
-    defaults,
-  );
+  const view = guarded(authenticator('Token'));
   assert.equal((await view.handle(makeRequest('GET'))).headers.allow, 'GET, HEAD, OPTIONS');
   const open = createView({ name: 'Open', handlers: { GET: ok } }, defaults);
   assert.equal((await open.handle(makeRequest('GET'))).headers.allow, 'GET, HEAD, OPTIONS');
@@ -163,13 +109,7 @@ test('CSRF-10: a view parses JSON only unless it opts into forms', async () => {
     },
     defaults,
   );
-  const form = createAuthRequest({
-    method: 'POST',
-    url: '/',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    clientAddress: '127.0.0.1',
-    rawBody: Buffer.from('a=1'),
-  });
+  const form = makeRequest('POST', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1');
   assert.equal((await view.handle(form)).status, 415);
 });
 
@@ -180,15 +120,7 @@ test('OPTIONS metadata lists only the parsers the view accepts', async () => {
 });
 
 test('OPTIONS runs authentication and permissions first: anonymous on IsAuthenticated → 401', async () => {
-  const view = createView(
-    {
-      name: 'Things',
-      authenticators: [authenticator('Basic realm="api"')],
-      permissions: [IsAuthenticated],
-      handlers: { GET: ok },
-    },
-    defaults,
-  );
+  const view = guarded(authenticator('Basic realm="api"'));
   const res = await view.handle(makeRequest('OPTIONS'));
   assert.equal(res.status, 401);
   assert.equal(res.headers['www-authenticate'], 'Basic realm="api"');

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { AuthenticationFailed } from '../errors.ts';
 import { IsAuthenticated } from '../permissions/index.ts';
 import { runPipeline } from '../pipeline.ts';
-import { createAuthRequest } from '../request.ts';
 import { responseBody, toResponse } from '../response.ts';
-import type { TokenRecord, User } from '../stores/types.ts';
+import type { TokenRecord } from '../stores/types.ts';
+import { makeRequest, makeUser } from '../testing/index.ts';
 import type { TokenService } from '../tokens/token-service.ts';
 import type { Authenticator } from '../types.ts';
 import { TokenAuthentication } from './token.ts';
@@ -14,18 +14,8 @@ import { TokenAuthentication } from './token.ts';
 
 const KEY = 'abcd1234';
 
-const john: User = {
-  id: 1,
-  username: 'john',
-  email: 'lennon@thebeatles.com',
-  password: '',
-  isActive: true,
-  isStaff: false,
-  isSuperuser: false,
-  dateJoined: 0,
-  lastLogin: null,
-  tokensValidAfter: 0,
-};
+// DRF's fixture user.
+const john = makeUser({ username: 'john', email: 'lennon@thebeatles.com' });
 
 const record: TokenRecord = {
   id: 't1',
@@ -51,12 +41,7 @@ function fakeTokens(): { service: TokenService; resolved: string[] } {
 }
 
 function withAuthorization(value?: string) {
-  return createAuthRequest({
-    method: 'POST',
-    url: '/token/',
-    headers: value === undefined ? {} : { authorization: value },
-    clientAddress: '192.0.2.1',
-  });
+  return makeRequest('POST', value === undefined ? {} : { authorization: value });
 }
 
 async function failure(auth: TokenAuthentication, header: string): Promise<string> {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createAuthRequest } from '../request.ts';
 import type { User } from '../stores/types.ts';
-import type { Permission, RequestContext } from '../types.ts';
+import { makeContext, makeRequest, makeUser } from '../testing/index.ts';
+import type { Permission } from '../types.ts';
 import { AllowAny } from './allow-any.ts';
 import { and, not, or } from './compose.ts';
 import { IsAdminUser } from './is-admin-user.ts';
@@ -10,23 +10,9 @@ import { IsAuthenticated } from './is-authenticated.ts';
 
 // DRF's tests/test_permissions.py PermissionsCompositionTests, ported case by case.
 
-const john: User = {
-  id: 1,
-  username: 'john',
-  email: 'lennon@thebeatles.com',
-  password: '',
-  isActive: true,
-  isStaff: false,
-  isSuperuser: false,
-  dateJoined: 0,
-  lastLogin: null,
-  tokensValidAfter: 0,
-};
-
-function context(user: User | null, method = 'GET'): RequestContext {
-  const req = createAuthRequest({ method, url: '/1', headers: {}, clientAddress: '192.0.2.1' });
-  return { req, user, auth: null, authenticator: null, cookies: [] };
-}
+// DRF's fixture user.
+const john = makeUser({ username: 'john', email: 'lennon@thebeatles.com' });
+const context = (user: User | null, method = 'GET') => makeContext(user, makeRequest(method));
 
 const anonymous = context(null);
 const signedIn = context(john);

@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createAuthRequest } from '../request.ts';
 import type { User } from '../stores/types.ts';
-import type { RequestContext } from '../types.ts';
+import { makeContext, makeRequest, makeUser } from '../testing/index.ts';
 import { IsAuthenticatedOrReadOnly, SAFE_METHODS } from './is-authenticated-or-read-only.ts';
 
-const alice: User = {
-  id: 1,
-  username: 'alice',
-  email: '',
-  password: '',
-  isActive: true,
-  isStaff: false,
-  isSuperuser: false,
-  dateJoined: 0,
-  lastLogin: null,
-  tokensValidAfter: 0,
-};
-
-function context(method: string, user: User | null): RequestContext {
-  const req = createAuthRequest({ method, url: '/articles/', headers: {}, clientAddress: '192.0.2.1' });
-  return { req, user, auth: null, authenticator: null, cookies: [] };
-}
+const alice = makeUser();
+const context = (method: string, user: User | null) => makeContext(user, makeRequest(method));
 
 test("DRF's SAFE_METHODS are GET, HEAD and OPTIONS (no TRACE, unlike Django's CSRF list)", () => {
   assert.deepEqual([...SAFE_METHODS], ['GET', 'HEAD', 'OPTIONS']);

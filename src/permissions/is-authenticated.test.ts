@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createAuthRequest } from '../request.ts';
 import type { User } from '../stores/types.ts';
-import type { RequestContext } from '../types.ts';
+import { makeContext, makeRequest, makeUser } from '../testing/index.ts';
 import { AllowAny } from './allow-any.ts';
 import { IsAuthenticated } from './is-authenticated.ts';
 
-const alice: User = {
-  id: 1,
-  username: 'alice',
-  email: '',
-  password: '',
-  isActive: true,
-  isStaff: false,
-  isSuperuser: false,
-  dateJoined: 0,
-  lastLogin: null,
-  tokensValidAfter: 0,
-};
-
-function context(user: User | null): RequestContext {
-  const req = createAuthRequest({ method: 'POST', url: '/', headers: {}, clientAddress: '192.0.2.1' });
-  return { req, user, auth: null, authenticator: null, cookies: [] };
-}
+const alice = makeUser();
+/** The permissions answer the same for every method; POST stands for them all. */
+const context = (user: User | null) => makeContext(user, makeRequest('POST'));
 
 test('IsAuthenticated grants users and refuses anonymous requests, for every method', () => {
   assert.equal(IsAuthenticated.hasPermission(context(alice)), true);

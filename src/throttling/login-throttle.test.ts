@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFakeClock, type FakeClock } from '../../test/helpers/fake-clock.ts';
 import { Throttled } from '../errors.ts';
 import { createMemoryStores } from '../stores/memory/index.ts';
+import { createFakeClock, type FakeClock } from '../testing/index.ts';
 import { LoginThrottle } from './login-throttle.ts';
 
 function setup(options: { accountRate?: string; addressRate?: string } = {}): {

@@ -1,34 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFakeClock, type FakeClock } from '../../test/helpers/fake-clock.ts';
 import { ConfigurationError } from '../errors.ts';
-import { createAuthRequest } from '../request.ts';
 import { createMemoryStores } from '../stores/memory/index.ts';
 import type { CounterStore, User } from '../stores/types.ts';
+import { createFakeClock, type FakeClock, makeContext, makeRequest, makeUser } from '../testing/index.ts';
 import type { RequestContext, Throttle, ThrottleDecision } from '../types.ts';
 import { AnonRateThrottle, ScopedRateThrottle, UserRateThrottle } from './rate-throttle.ts';
 
 // DRF's tests/test_throttling.py, ported onto a memory CounterStore and a fake clock.
 
-function makeUser(id: number): User {
-  return {
-    id,
-    username: `user${id}`,
-    email: '',
-    password: '',
-    isActive: true,
-    isStaff: false,
-    isSuperuser: false,
-    dateJoined: 0,
-    lastLogin: null,
-    tokensValidAfter: 0,
-  };
-}
-
-function context(user: User | null, clientAddress = '3.3.3.3'): RequestContext {
-  const req = createAuthRequest({ method: 'GET', url: '/', headers: {}, clientAddress });
-  return { req, user, auth: null, authenticator: null, cookies: [] };
-}
+/** A request from `clientAddress`: the anonymous throttles key on it. */
+const context = (user: User | null, clientAddress = '3.3.3.3') =>
+  makeContext(user, makeRequest('GET', {}, undefined, { clientAddress }));
 
 function setup(): { clock: FakeClock; counters: CounterStore } {
   const clock = createFakeClock(0);
@@ -69,9 +52,9 @@ test('test_request_throttling_expires: one second later the client may go on', a
 test('test_request_throttling_is_per_user: another user is not throttled', async () => {
   const { clock, counters } = setup();
   const throttle = new UserRateThrottle({ rate: '3/sec', counters, clock });
-  for (let i = 0; i < 3; i++) await hit([throttle], context(makeUser(1)));
-  assert.equal((await hit([throttle], context(makeUser(2)))).status, 200);
-  assert.equal((await hit([throttle], context(makeUser(1)))).status, 429);
+  for (let i = 0; i < 3; i++) await hit([throttle], context(makeUser({ id: 1 })));
+  assert.equal((await hit([throttle], context(makeUser({ id: 2 })))).status, 200);
+  assert.equal((await hit([throttle], context(makeUser({ id: 1 })))).status, 429);
 });
 
 test('test_request_throttling_multiple_throttles: 3/sec + 6/min gives Retry-After 1, then 59, then 58', async () => {
@@ -179,17 +162,18 @@ test('cache keys follow DRF: throttle_anon_<ip>, throttle_user_<id>, throttle_<s
   const user = new UserRateThrottle({ rate: '3/min', counters });
   const scoped = new ScopedRateThrottle({ scope: 'uploads', rate: '3/min', counters });
   assert.equal(anon.key(context(null, '127.0.0.1')), 'throttle_anon_127.0.0.1');
-  assert.equal(user.key(context(makeUser(1))), 'throttle_user_1');
+  assert.equal(user.key(context(makeUser({ id: 1 }))), 'throttle_user_1');
   assert.equal(user.key(context(null, '127.0.0.1')), 'throttle_user_127.0.0.1');
-  assert.equal(scoped.key(context(makeUser(1))), 'throttle_uploads_1');
+  assert.equal(scoped.key(context(makeUser({ id: 1 }))), 'throttle_uploads_1');
   assert.equal(scoped.key(context(null, '127.0.0.1')), 'throttle_uploads_127.0.0.1');
 });
 
 test('AnonRateThrottle: an authenticated user is not affected', async () => {
   const { clock, counters } = setup();
   const throttle = new AnonRateThrottle({ rate: '1/min', counters, clock });
-  assert.equal(throttle.key(context(makeUser(1))), null);
-  for (let i = 0; i < 5; i++) assert.deepEqual(await throttle.allow(context(makeUser(1))), { allowed: true });
+  assert.equal(throttle.key(context(makeUser({ id: 1 }))), null);
+  for (let i = 0; i < 5; i++)
+    assert.deepEqual(await throttle.allow(context(makeUser({ id: 1 }))), { allowed: true });
 });
 
 test('AnonRateThrottle: the fourth anonymous request at 3/min → Retry-After 60; another address is fine', async () => {
@@ -241,7 +225,7 @@ test('every request is counted by one atomic increment on the shared store', asy
   const a = new UserRateThrottle({ rate: '2/min', counters, clock });
   const b = new UserRateThrottle({ rate: '2/min', counters, clock });
   // Two instances (two processes sharing Redis) count together.
-  assert.equal((await a.allow(context(makeUser(1)))).allowed, true);
-  assert.equal((await b.allow(context(makeUser(1)))).allowed, true);
-  assert.equal((await a.allow(context(makeUser(1)))).allowed, false);
+  assert.equal((await a.allow(context(makeUser({ id: 1 })))).allowed, true);
+  assert.equal((await b.allow(context(makeUser({ id: 1 })))).allowed, true);
+  assert.equal((await a.allow(context(makeUser({ id: 1 })))).allowed, false);
 });

@@ -4,6 +4,7 @@ import { Revocations } from '../../src/revocations.ts';
 import type { HealthReportingBus } from '../../src/stores/cached/hot-cache.ts';
 import { createCachedStores } from '../../src/stores/cached/index.ts';
 import type { RevocationMessage, SessionRecord, Stores, TokenRecord } from '../../src/stores/types.ts';
+import { countCalls } from '../../src/testing/index.ts';
 import { makeUser, unique } from './fixture.ts';
 
 /** Two buses on one channel over two connections, and a way to cut one's connection. */
@@ -122,40 +123,6 @@ export function revocationBusContract(name: string, make: () => Promise<BusFixtu
       l.off();
     });
   });
-}
-
-/**
- * Stores whose users, sessions and tokens count their calls, as
- * `calls['sessions.getByKeyHash']`: proof that a cache hit costs no durable read.
- *
- * ```ts
- * const { stores, calls } = countCalls(createMemoryStores());
- * ```
- */
-export function countCalls(stores: Stores): { stores: Stores; calls: Record<string, number> } {
-  const calls: Record<string, number> = {};
-  const wrap = <S extends object>(name: string, store: S): S =>
-    new Proxy(store, {
-      get(target, method) {
-        const value = Reflect.get(target, method);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const key = `${name}.${String(method)}`;
-          calls[key] = (calls[key] ?? 0) + 1;
-          return value.apply(target, args);
-        };
-      },
-    });
-  const { users, sessions, tokens } = stores;
-  return {
-    stores: {
-      ...stores,
-      users: wrap('users', users),
-      sessions: wrap('sessions', sessions),
-      tokens: wrap('tokens', tokens),
-    },
-    calls,
-  };
 }
 
 /**

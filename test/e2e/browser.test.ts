@@ -10,37 +10,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-  type Response,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import { CHROMIUM_SKIP, launchChromium } from '../helpers/chromium.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SKIP =
-  process.env.GATEHOUSE_TEST_CHROMIUM === '0'
-    ? `Chromium not available at ${CHROMIUM_PATH} (GATEHOUSE_TEST_CHROMIUM=0)`
-    : false;
 const SCREENSHOT = process.env.GATEHOUSE_SCREENSHOT === '1';
 const SCREENSHOT_PATH = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
 const TOKEN_KEY = /^gth_[A-Za-z0-9]{38}$/;
 const PASSWORD = 'correct-horse-battery-staple';
 
-describe('the browser app in Chromium', { skip: SKIP }, () => {
+describe('the browser app in Chromium', { skip: CHROMIUM_SKIP }, () => {
   let server: RunningServer;
   let browser: Browser;
   let attacker: Attacker;
@@ -52,7 +31,7 @@ describe('the browser app in Chromium', { skip: SKIP }, () => {
       // Keep whatever did start, so `after` can stop it even when another part failed.
       const [started, launched, listening] = await Promise.allSettled([
         startServer(),
-        chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 20_000 }),
+        launchChromium(),
         startAttacker(),
       ]);
       if (started.status === 'fulfilled') server = started.value;

@@ -7,22 +7,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { register } from '../helpers/accounts.ts';
+import { CHROMIUM_SKIP, launchChromium } from '../helpers/chromium.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SKIP =
-  process.env.GATEHOUSE_TEST_CHROMIUM === '0' ? 'Chromium not available (GATEHOUSE_TEST_CHROMIUM=0)' : false;
 
 /** A page on its own origin that signs in with a token and reads the profile, reporting what it saw. */
 const CLIENT_PAGE = (api: string) => `<!DOCTYPE html><html><body><script type="module">
@@ -52,7 +40,7 @@ function serve(html: () => string): Promise<{ server: Server; origin: string }> 
   );
 }
 
-describe('a client on another origin, in Chromium', { skip: SKIP }, () => {
+describe('a client on another origin, in Chromium', { skip: CHROMIUM_SKIP }, () => {
   let api: RunningServer;
   let browser: Browser;
   let allowedPage: { server: Server; origin: string };
@@ -63,15 +51,8 @@ describe('a client on another origin, in Chromium', { skip: SKIP }, () => {
     allowedPage = await serve(() => CLIENT_PAGE(api.url));
     otherPage = await serve(() => CLIENT_PAGE(api.url));
     api = await startServer({ GATEHOUSE_CORS_ALLOWED_ORIGINS: allowedPage.origin });
-    const csrf = await fetch(`${api.url}/api/csrf/`);
-    const secret = /csrftoken=([A-Za-z0-9]+)/.exec(csrf.headers.getSetCookie()[0])![1];
-    const res = await fetch(`${api.url}/api/register/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `csrftoken=${secret}`, 'x-csrftoken': secret },
-      body: JSON.stringify({ username: 'alice', password: 'Pw-12345678' }),
-    });
-    assert.equal(res.status, 201);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, timeout: 20_000 });
+    await register(api.url, 'alice', 'Pw-12345678');
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { obtainToken, registerAndLogin } from '../helpers/accounts.ts';
 import { privateCluster, skipReason } from '../helpers/pg-cluster.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 
@@ -27,23 +28,8 @@ describe('PostgreSQL goes away under a warm cache and comes back', { skip: reaso
       REDIS_URL,
       GATEHOUSE_REDIS_PREFIX: `ghtest:${randomBytes(4).toString('hex')}:`,
     });
-    const csrf = await fetch(`${server.url}/api/csrf/`);
-    const secret = /csrftoken=([A-Za-z0-9]+)/.exec(csrf.headers.getSetCookie()[0])![1];
-    const headers = {
-      'content-type': 'application/json',
-      cookie: `csrftoken=${secret}`,
-      'x-csrftoken': secret,
-    };
-    const body = JSON.stringify({ username: 'alice', password: 'Pw-12345678' });
-    assert.equal((await fetch(`${server.url}/api/register/`, { method: 'POST', headers, body })).status, 201);
-    const login = await fetch(`${server.url}/api/login/`, { method: 'POST', headers, body });
-    session = /sessionid=([a-z0-9]{32})/.exec(login.headers.getSetCookie().join(';'))![1];
-    const obtained = await fetch(`${server.url}/api-token-auth/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    token = (await obtained.json()).token;
+    ({ session } = await registerAndLogin(server.url, 'alice', 'Pw-12345678'));
+    token = await obtainToken(server.url, 'alice', 'Pw-12345678');
   });
 
   after(async () => {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { obtainToken, registerAndLogin } from '../helpers/accounts.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 
 // The reference server on PostgreSQL with a private Redis that is killed and restarted mid-run.
@@ -83,26 +84,8 @@ describe('Redis goes away mid-traffic and comes back', { skip }, () => {
     const url = new URL(PG_URL);
     url.pathname = `/${database}`;
     server = await startServer({ DATABASE_URL: url.toString(), REDIS_URL: `redis://127.0.0.1:${redisPort}` });
-    const csrf = await fetch(`${server.url}/api/csrf/`);
-    const secret = /csrftoken=([A-Za-z0-9]+)/.exec(csrf.headers.getSetCookie()[0])![1];
-    const headers = {
-      'content-type': 'application/json',
-      cookie: `csrftoken=${secret}`,
-      'x-csrftoken': secret,
-    };
-    const body = JSON.stringify({ username: 'alice', password: 'Pw-12345678' });
-    assert.equal((await fetch(`${server.url}/api/register/`, { method: 'POST', headers, body })).status, 201);
-    const login = await fetch(`${server.url}/api/login/`, { method: 'POST', headers, body });
-    session = /sessionid=([a-z0-9]{32})/.exec(login.headers.getSetCookie().join(';'))![1];
-    token = (
-      await (
-        await fetch(`${server.url}/api-token-auth/`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        })
-      ).json()
-    ).token;
+    ({ session } = await registerAndLogin(server.url, 'alice', 'Pw-12345678'));
+    token = await obtainToken(server.url, 'alice', 'Pw-12345678');
   });
 
   after(async () => {

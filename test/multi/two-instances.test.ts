@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { obtainToken, register } from '../helpers/accounts.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 
 // Two reference servers on one PostgreSQL and one Redis: what happens on one holds on the other at once.
@@ -76,11 +77,8 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     };
     a = await startServer(env);
     b = await startServer(env);
-    const register = new Browser();
-    await register.send(a.url, 'GET', '/api/csrf/');
     for (const username of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) {
-      const res = await register.send(a.url, 'POST', '/api/register/', { username, password: 'Pw-12345678' });
-      assert.equal(res.status, 201);
+      await register(a.url, username, 'Pw-12345678');
     }
   });
 
@@ -127,12 +125,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
   });
 
   test('a token revoked on B is refused on A within 100 ms', async () => {
-    const key = (
-      await new Browser().send(a.url, 'POST', '/api-token-auth/', {
-        username: 'dave',
-        password: 'Pw-12345678',
-      })
-    ).json.token;
+    const key = await obtainToken(a.url, 'dave', 'Pw-12345678');
     const auth = { authorization: `Token ${key}` };
     assert.equal((await fetch(`${a.url}/api/profile/`, { headers: auth })).status, 200);
     const list = (await new Browser().send(b.url, 'GET', '/api/tokens/', undefined, auth)).json as {

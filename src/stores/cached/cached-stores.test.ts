@@ -1,43 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFakeClock } from '../../../test/helpers/fake-clock.ts';
 import { ConfigurationError } from '../../errors.ts';
+import { countCalls, createFakeClock } from '../../testing/index.ts';
 import { createMemoryStores } from '../memory/index.ts';
-import type { RevocationBus, SessionRecord, Stores, TokenRecord } from '../types.ts';
+import type { RevocationBus, SessionRecord, TokenRecord } from '../types.ts';
 import { createCachedStores } from './index.ts';
 import { MemoryRevocationBus } from './memory-bus.ts';
-
-/** Memory stores whose users/sessions/tokens count calls, as `calls['sessions.getByKeyHash']`. */
-function counted(): { durable: Stores; calls: Record<string, number> } {
-  const stores = createMemoryStores();
-  const calls: Record<string, number> = {};
-  const wrap = <S extends object>(name: string, store: S): S =>
-    new Proxy(store, {
-      get(target, method) {
-        const value = Reflect.get(target, method);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls[`${name}.${String(method)}`] = (calls[`${name}.${String(method)}`] ?? 0) + 1;
-          return value.apply(target, args);
-        };
-      },
-    });
-  const { users, sessions, tokens } = stores;
-  return {
-    durable: {
-      ...stores,
-      users: wrap('users', users),
-      sessions: wrap('sessions', sessions),
-      tokens: wrap('tokens', tokens),
-    },
-    calls,
-  };
-}
 
 async function setup(options: { bus?: RevocationBus; max?: number; ttlMs?: number; idleMs?: number } = {}) {
   const clock = createFakeClock();
   const bus = options.bus ?? new MemoryRevocationBus();
-  const { durable, calls } = counted();
+  const { stores: durable, calls } = countCalls(createMemoryStores());
   const stores = createCachedStores(durable, bus, {
     clock,
     max: options.max,
