@@ -69,7 +69,12 @@ export class TaggedLru<K, V> {
   /** Stores for `ttlMs`, evicting the least recently used entry past `max`. */
   set(key: K, value: V, ttlMs: number): void {
     this.#remove(key);
-    const entry = { value, expiresAt: this.#clock.now() + ttlMs, tags: this.#tagsOf(value), tick: ++this.#tick };
+    const entry = {
+      value,
+      expiresAt: this.#clock.now() + ttlMs,
+      tags: this.#tagsOf(value),
+      tick: ++this.#tick,
+    };
     this.#entries.set(key, entry);
     for (const tag of entry.tags) {
       const keys = this.#byTag.get(tag) ?? new Set<K>();
