@@ -2,7 +2,7 @@
  * `npm start`: the reference server of CONTRACT.md on the configured stores
  * (default: the embedded SQLite file var/db.sqlite3, created on first start).
  */
-import { ConfigurationError } from '#gatehouse';
+import { ConfigurationError, StoreUnavailableError } from '#gatehouse';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openGatehouse } from './open.ts';
@@ -27,6 +27,14 @@ try {
   if (error instanceof ConfigurationError) {
     console.error(`gatehouse: ${error.message}`);
     process.exit(2);
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`gatehouse: cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  if (error instanceof StoreUnavailableError) {
+    console.error(`gatehouse: cannot start: ${error.message}`);
+    process.exit(1);
   }
   throw error;
 }

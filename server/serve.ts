@@ -45,7 +45,8 @@ export function serveRoute(gh: Gatehouse, cors: Cors, route: Route) {
     }
     let res = await route.view.handle(req, params);
     if (route.browsable !== false) {
-      res.headers.vary = addVary(res.headers.vary, 'Accept');
+      // DRF's order: `Accept` (two renderers), then `Cookie` (the session was read).
+      res.headers.vary = res.headers.vary ? addVary('Accept', res.headers.vary) : 'Accept';
       if (res.text === undefined && wantsHtml(req)) res = await browsable(gh, route, req, res);
     }
     cors.decorate(req, res);

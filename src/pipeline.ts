@@ -39,7 +39,11 @@ export async function runPipeline(
       policy.csrf.check(req, formToken(req));
     for (const authenticator of policy.authenticators) {
       const result = await authenticator.authenticate(req);
-      if (result === null) continue;
+      if (result === null) {
+        const stale = authenticator.staleCookie?.(req);
+        if (stale) cookies.push(stale);
+        continue;
+      }
       if (
         authenticator.enforcesCsrf &&
         policy.csrf &&

@@ -21,6 +21,12 @@ export interface Authenticator {
   authenticateHeader(req: AuthRequest): string | null;
   /** Session authentication: unsafe requests it authenticates are CSRF-checked. */
   readonly enforcesCsrf?: boolean;
+  /**
+   * A cookie to send when `authenticate` found nothing although the client
+   * sent a credential cookie: Django deletes a `sessionid` that no longer names
+   * a session.
+   */
+  staleCookie?(req: AuthRequest): SetCookie | null;
 }
 
 /** The request as permissions and views see it. */

@@ -1,5 +1,6 @@
 import { MethodNotAllowed } from './errors.ts';
 import { type BodyKind, parseBody } from './http/body.ts';
+import { addVary } from './http/write.ts';
 import { challenge, checkObjectPermissions, type Policy, runPipeline } from './pipeline.ts';
 import type { AuthRequest } from './request.ts';
 import { type ApiResponse, jsonResponse, toResponse } from './response.ts';
@@ -64,6 +65,7 @@ export function createView(definition: ViewDefinition, defaults: Policy, observe
   const handlers = definition.handlers;
   const allow = [...VIEW_METHODS.filter((m) => handlers[m]), ...(handlers.GET ? ['HEAD'] : []), 'OPTIONS'];
   const headers = definition.headers ?? {};
+  const readsSession = policy.authenticators.some((a) => a.enforcesCsrf);
 
   async function handle(req: AuthRequest, params: Record<string, string> = {}): Promise<ApiResponse> {
     let res: ApiResponse;
@@ -92,10 +94,14 @@ export function createView(definition: ViewDefinition, defaults: Policy, observe
         if (!handler) throw new MethodNotAllowed(req.method, allow);
         res = await handler(ctx);
       }
-      res.cookies.unshift(...base.cookies);
     } catch (error) {
       res = toResponse(challenge(error, req, policy.authenticators));
     }
+    // Cookies the pipeline asked for (a stale session's deletion), on success and refusal alike.
+    if (seen && (seen as RequestContext).cookies.length > 0)
+      res.cookies.unshift(...(seen as RequestContext).cookies);
+    // The session was consulted, so the answer depends on the cookie (DRF's `Vary: Cookie`).
+    if (readsSession) res.headers.vary = addVary(res.headers.vary, 'Cookie');
     res.headers.allow ??= allow.join(', ');
     for (const [name, value] of Object.entries(headers)) res.headers[name] ??= value;
     observe?.(req, seen, res);

@@ -20,12 +20,22 @@ export function redirectTarget(req: AuthRequest, next: unknown): string {
   return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? next : '/';
 }
 
-function page(status: number, body: string, extra: Partial<ApiResponse> = {}): ApiResponse {
+function page(
+  status: number,
+  body: string,
+  extra: Partial<ApiResponse> & { title?: string } = {},
+): ApiResponse {
   return {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', ...NEVER_CACHE, ...extra.headers },
+    // Django's never_cache: Cache-Control and an Expires of now.
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      ...NEVER_CACHE,
+      expires: new Date().toUTCString(),
+      ...extra.headers,
+    },
     cookies: extra.cookies ?? [],
-    text: `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Log in – Gatehouse</title>
+    text: `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${extra.title ?? 'Log in'} – Gatehouse</title>
 <style>body{font-family:system-ui,sans-serif;max-width:24rem;margin:4rem auto}label,input,button{display:block;margin:.4rem 0}input{width:100%;padding:.4rem}.error{color:#b00}</style>
 </head><body>${body}</body></html>\n`,
   };
@@ -88,10 +98,14 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
     authenticators: [],
     permissions: [AllowAny],
     alwaysCheckCsrf: true,
+    parsers: ['form', 'multipart'],
     handlers: {
       POST: async (ctx) => {
         const cookie = await gh.logoutSession(ctx.req);
-        const next = ctx.req.query.get('next');
+        // Django's LogoutView reads `next` from the POST body first, then the query string.
+        const body = ctx.data() as Record<string, unknown>;
+        const next =
+          typeof body.next === 'string' && body.next !== '' ? body.next : ctx.req.query.get('next');
         return {
           status: 302,
           headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' },
@@ -108,19 +122,34 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
   ];
 }
 
-/** Django's form views answer a CSRF failure with its HTML 403 page, not JSON. */
+/**
+ * Django's form views answer in HTML: a CSRF failure with its 403 page, a
+ * wrong method with an empty 405 (`Allow` kept).
+ */
 function htmlErrors(view: View): View {
   return {
     ...view,
     async handle(req, params) {
       const res = await view.handle(req, params);
+      if (res.status === 405) {
+        return {
+          ...res,
+          headers: { ...res.headers, 'content-type': 'text/html; charset=utf-8' },
+          data: undefined,
+          text: '',
+        };
+      }
       const detail = (res.data as { detail?: unknown } | undefined)?.detail;
       if (res.status !== 403 || typeof detail !== 'string' || !detail.startsWith('CSRF Failed: ')) return res;
+      const cookieMissing = detail === 'CSRF Failed: CSRF cookie not set.';
       return page(
         403,
         '<h1>Forbidden <span>(403)</span></h1><p>CSRF verification failed. Request aborted.</p>' +
-          '<p>You are seeing this message because this site requires a CSRF cookie when submitting forms.</p>',
-        { headers: res.headers, cookies: res.cookies },
+          (cookieMissing
+            ? '<p>You are seeing this message because this site requires a CSRF cookie when submitting forms. ' +
+              'This cookie is required for security reasons, to ensure that your browser is not being hijacked by third parties.</p>'
+            : ''),
+        { headers: res.headers, cookies: res.cookies, title: '403 Forbidden' },
       );
     },
   };

@@ -32,8 +32,9 @@ export function resourceRoutes(gh: Gatehouse): Route[] {
   }
 
   async function find(ctx: ViewContext): Promise<Article> {
-    const id = /^\d{1,15}$/.test(ctx.params.id) ? Number(ctx.params.id) : Number.NaN;
-    const article = Number.isNaN(id) ? null : await articles.get(id);
+    // A key that is not a number is DRF's bare Http404 (the lookup's ValueError).
+    if (!/^\d{1,15}$/.test(ctx.params.id)) throw new NotFound();
+    const article = await articles.get(Number(ctx.params.id));
     if (!article) throw new NotFound('No Article matches the given query.');
     await ctx.checkObject(article);
     return article;

@@ -10,6 +10,8 @@ import type { View } from '../view.ts';
 const identity = (payload: unknown) => payload as string;
 
 export interface FastifyAdapterOptions {
+  /** Called on every answer the adapter makes itself (Fastify's own errors): CORS, security headers. */
+  finalize?: (req: AuthRequest, res: ApiResponse) => void;
   /**
    * Write responses straight to node:http (one writeHead and end), skipping
    * Fastify's reply and its onSend hooks: faster, for apps that use no onSend hook.
@@ -88,7 +90,10 @@ export function useGatehouse(app: FastifyInstance, options: FastifyAdapterOption
           : status >= 400 && status < 500
             ? new ParseError()
             : error;
-    return sendFastifyReply(reply, toResponse(mapped), options);
+    const res = toResponse(mapped);
+    res.headers['cache-control'] = 'no-store';
+    options.finalize?.(fromFastifyRequest(request, options), res);
+    return sendFastifyReply(reply, res, options);
   });
 }
 

@@ -1,3 +1,4 @@
+import type { SetCookie } from '../http/cookie.ts';
 import { type AuthRequest, cookie } from '../request.ts';
 import type { SessionService } from '../sessions/session-service.ts';
 import type { Authentication, Authenticator } from '../types.ts';
@@ -27,5 +28,10 @@ export class SessionAuthentication implements Authenticator {
 
   authenticateHeader(): string | null {
     return null;
+  }
+
+  /** A `sessionid` that names no live session is deleted, as Django's SessionMiddleware does. */
+  staleCookie(req: AuthRequest): SetCookie | null {
+    return req.cookies.has(this.#sessions.cookieName) ? this.#sessions.deleteCookie() : null;
   }
 }

@@ -19,7 +19,9 @@ export function toWire(res: ApiResponse, nowMs: number, method = 'GET'): WireRes
   const { body, contentType } = responseBody(res);
   if (contentType) headers['content-type'] = contentType;
   if (res.cookies.length > 0) {
-    headers['set-cookie'] = res.cookies.map((c) => serializeCookie(c, nowMs));
+    // One Set-Cookie per name, the last word winning (a stale session's deletion, then a login's new key).
+    const last = new Map(res.cookies.map((c) => [c.name, c]));
+    headers['set-cookie'] = [...last.values()].map((c) => serializeCookie(c, nowMs));
     headers.vary = addVary(headers.vary as string | undefined, 'Cookie');
     headers['cache-control'] ??= 'no-store';
   }

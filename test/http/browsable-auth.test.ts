@@ -80,6 +80,31 @@ describe('browsable-API login and logout (/api-auth/)', () => {
     }
   });
 
+  test('POST /api-auth/logout/ takes next from the form body first', async () => {
+    const { c, token } = await form();
+    await c.request('POST', '/api-auth/login/', {
+      form: { username: 'alice', password: 'Pw-12345678', csrfmiddlewaretoken: token },
+    });
+    const res = await c.request('POST', '/api-auth/logout/?next=/x/', {
+      form: { next: '/api/me/', csrfmiddlewaretoken: c.csrf! },
+    });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.location, '/api/me/');
+  });
+
+  test("a CSRF failure on the login form is Django's HTML 403 page; GET of logout an empty 405", async () => {
+    const res = await t
+      .client()
+      .request('POST', '/api-auth/login/', { form: { username: 'alice', password: 'Pw-12345678' } });
+    assert.equal(res.status, 403);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(res.body, /CSRF verification failed\. Request aborted\./);
+    const get = await t.client().request('GET', '/api-auth/logout/');
+    assert.equal(get.status, 405);
+    assert.equal(get.body, '');
+    assert.equal(get.headers.allow, 'POST, OPTIONS');
+  });
+
   test('POST /api-auth/logout/ ends the session and redirects; GET is 405', async () => {
     const { c, token } = await form();
     await c.request('POST', '/api-auth/login/', {

@@ -133,6 +133,50 @@ describe('DRF conventions of the reference server', () => {
     assert.equal(res.headers.server, undefined);
   });
 
+  test('APPEND_SLASH covers parameterised routes and every method', async () => {
+    const detail = await t.client().request('GET', '/api/articles/1');
+    assert.equal(detail.status, 301);
+    assert.equal(detail.headers.location, '/api/articles/1/');
+    const post = await t.client().request('POST', '/api/login');
+    assert.equal(post.status, 301);
+    assert.equal(post.headers.location, '/api/login/');
+  });
+
+  test('a URL that cannot be decoded is 404 {"detail":"Not found."}', async () => {
+    const res = await t.client().request('GET', '/api/articles/%ff/');
+    assert.equal(res.status, 404);
+    assert.equal(res.body, '{"detail":"Not found."}');
+  });
+
+  test('a non-numeric article id is DRF\'s bare "Not found."', async () => {
+    assert.equal((await t.client().request('GET', '/api/articles/abc/')).body, '{"detail":"Not found."}');
+  });
+
+  test("HDR-01: even Fastify's own 413 on an auth endpoint is not cacheable", async () => {
+    const res = await t.client().request('POST', '/api/token/', {
+      body: JSON.stringify({ username: 'a', password: 'x'.repeat(1_100_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(res.status, 413);
+    assert.equal(res.headers['cache-control'], 'no-store');
+  });
+
+  test('session-first views vary on Accept and Cookie, as DRF', async () => {
+    assert.equal((await t.client().request('GET', '/api/me/')).headers.vary, 'Accept, Cookie');
+    assert.equal((await t.client().request('POST', '/api-token-auth/', { json: {} })).headers.vary, 'Cookie');
+  });
+
+  test('a sessionid that names no session is deleted, as Django does', async () => {
+    const res = await t
+      .client()
+      .request('GET', '/api/me/', { headers: { cookie: `sessionid=${'z'.repeat(32)}` } });
+    assert.equal(res.body, '{"user":null}');
+    assert.deepEqual(res.setCookies, [
+      'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax',
+    ]);
+    assert.deepEqual((await t.client().request('GET', '/api/me/')).setCookies, []);
+  });
+
   test('OPTIONS answers DRF-style metadata', async () => {
     const res = await t.client().request('OPTIONS', '/api/articles/');
     assert.equal(res.status, 200);
