@@ -1,16 +1,7 @@
 import type pg from 'pg';
+import { toArticle } from '../sql-rows.ts';
 import type { Article, ArticleStore } from '../types.ts';
-import { query, type Row } from './query.ts';
-
-function toArticle(row: Row): Article {
-  return {
-    id: row.id as number,
-    title: row.title as string,
-    body: row.body as string,
-    authorId: row.author_id as number,
-    created: row.created as number,
-  };
-}
+import { query } from './query.ts';
 
 /**
  * The reference server's articles in the `articles` table; deleting a user

@@ -1,15 +1,7 @@
 import type pg from 'pg';
+import { toRefreshToken } from '../sql-rows.ts';
 import type { ConsumeResult, RefreshTokenRecord, RefreshTokenStore } from '../types.ts';
-import { query, type Row } from './query.ts';
-
-function toRecord(row: Row): RefreshTokenRecord {
-  return {
-    jti: row.jti as string,
-    familyId: row.family_id as string,
-    userId: row.user_id as number,
-    expiresAt: row.expires_at as number,
-  };
-}
+import { query } from './query.ts';
 
 /** Blacklists whatever is still outstanding among the rows the caller's condition picks. */
 const REVOKE = `UPDATE refresh_tokens SET state = 'blacklisted' WHERE state = 'outstanding' AND`;
@@ -49,9 +41,9 @@ export class PostgresRefreshTokenStore implements RefreshTokenStore {
       `UPDATE refresh_tokens SET state = 'used' WHERE jti = $1 AND state = 'outstanding' RETURNING *`,
       [jti],
     );
-    if (won.rows.length) return { status: 'consumed', record: toRecord(won.rows[0]) };
+    if (won.rows.length) return { status: 'consumed', record: toRefreshToken(won.rows[0]) };
     const { rows } = await query(this.#pool, 'SELECT * FROM refresh_tokens WHERE jti = $1', [jti]);
-    return rows.length ? { status: 'spent', record: toRecord(rows[0]) } : { status: 'unknown' };
+    return rows.length ? { status: 'spent', record: toRefreshToken(rows[0]) } : { status: 'unknown' };
   }
 
   async blacklist(jti: string): Promise<boolean> {

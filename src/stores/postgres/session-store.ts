@@ -1,19 +1,7 @@
 import type pg from 'pg';
+import { toSession } from '../sql-rows.ts';
 import type { SessionRecord, SessionStore } from '../types.ts';
-import { query, type Row } from './query.ts';
-
-function toSession(row: Row): SessionRecord {
-  return {
-    id: row.id as string,
-    keyHash: row.key_hash as string,
-    userId: row.user_id as number,
-    authHash: row.auth_hash as string,
-    createdAt: row.created_at as number,
-    lastSeenAt: row.last_seen_at as number,
-    ip: row.ip as string,
-    userAgent: row.user_agent as string,
-  };
-}
+import { query } from './query.ts';
 
 /**
  * Sessions in the `sessions` table, keyed by the SHA-256 of the cookie value.

@@ -1,18 +1,7 @@
 import type pg from 'pg';
+import { toToken } from '../sql-rows.ts';
 import type { TokenRecord, TokenStore } from '../types.ts';
-import { query, type Row } from './query.ts';
-
-function toToken(row: Row): TokenRecord {
-  return {
-    id: row.id as string,
-    keyHash: row.key_hash as string,
-    userId: row.user_id as number,
-    name: row.name as string,
-    createdAt: row.created_at as number,
-    lastUsedAt: row.last_used_at as number | null,
-    expiresAt: row.expires_at as number | null,
-  };
-}
+import { query } from './query.ts';
 
 /**
  * API tokens in the `api_tokens` table: only the SHA-256 of the key is kept.

@@ -1,34 +1,9 @@
 import type pg from 'pg';
+import { toUser, USER_PATCH_COLUMNS } from '../sql-rows.ts';
 import type { NewUser, User, UserPatch, UserStore } from '../types.ts';
 import { UsernameTakenError } from '../types.ts';
 import { isUniqueViolation } from './guard.ts';
-import { query, type Row } from './query.ts';
-
-function toUser(row: Row): User {
-  return {
-    id: row.id as number,
-    username: row.username as string,
-    email: row.email as string,
-    password: row.password as string,
-    isActive: row.is_active as boolean,
-    isStaff: row.is_staff as boolean,
-    isSuperuser: row.is_superuser as boolean,
-    dateJoined: row.date_joined as number,
-    lastLogin: row.last_login as number | null,
-    tokensValidAfter: row.tokens_valid_after as number,
-  };
-}
-
-/** Patchable fields and their columns: the only names ever spliced into SQL. */
-const PATCH_COLUMNS: readonly [keyof UserPatch, string][] = [
-  ['email', 'email'],
-  ['password', 'password'],
-  ['isActive', 'is_active'],
-  ['isStaff', 'is_staff'],
-  ['isSuperuser', 'is_superuser'],
-  ['lastLogin', 'last_login'],
-  ['tokensValidAfter', 'tokens_valid_after'],
-];
+import { query } from './query.ts';
 
 /**
  * Users in the `users` table. The username is matched exactly: normalising it
@@ -88,7 +63,7 @@ export class PostgresUserStore implements UserStore {
     // Only the given keys are set, so `lastLogin: null` clears the column while an absent key leaves it.
     const values: unknown[] = [id];
     const sets: string[] = [];
-    for (const [key, column] of PATCH_COLUMNS) {
+    for (const [key, column] of USER_PATCH_COLUMNS) {
       if (patch[key] === undefined) continue;
       values.push(patch[key]);
       sets.push(`${column} = $${values.length}`);

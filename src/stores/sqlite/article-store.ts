@@ -1,18 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { type Row, toArticle } from '../sql-rows.ts';
 import type { Article, ArticleStore } from '../types.ts';
 import { guard } from './guard.ts';
-
-type Row = Record<string, unknown>;
-
-function toArticle(row: Row): Article {
-  return {
-    id: row.id as number,
-    title: row.title as string,
-    body: row.body as string,
-    authorId: row.author_id as number,
-    created: row.created as number,
-  };
-}
 
 /**
  * The reference server's articles in the `articles` table; deleting a user

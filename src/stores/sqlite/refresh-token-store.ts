@@ -1,17 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { toRefreshToken } from '../sql-rows.ts';
 import type { ConsumeResult, RefreshTokenRecord, RefreshTokenStore } from '../types.ts';
 import { guard } from './guard.ts';
-
-type Row = Record<string, unknown>;
-
-function toRecord(row: Row): RefreshTokenRecord {
-  return {
-    jti: row.jti as string,
-    familyId: row.family_id as string,
-    userId: row.user_id as number,
-    expiresAt: row.expires_at as number,
-  };
-}
 
 /**
  * Refresh-token families in `refresh_tokens` (simplejwt's outstanding and
@@ -55,9 +45,9 @@ export class SqliteRefreshTokenStore implements RefreshTokenStore {
   async consume(jti: string): Promise<ConsumeResult> {
     // The UPDATE is the decision; the SELECT after a miss only says why it missed.
     const won = guard(() => this.#consume.get(jti));
-    if (won) return { status: 'consumed', record: toRecord(won) };
+    if (won) return { status: 'consumed', record: toRefreshToken(won) };
     const row = guard(() => this.#byJti.get(jti));
-    return row ? { status: 'spent', record: toRecord(row) } : { status: 'unknown' };
+    return row ? { status: 'spent', record: toRefreshToken(row) } : { status: 'unknown' };
   }
 
   async blacklist(jti: string): Promise<boolean> {

@@ -1,21 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { toSession } from '../sql-rows.ts';
 import type { SessionRecord, SessionStore } from '../types.ts';
 import { guard } from './guard.ts';
-
-type Row = Record<string, unknown>;
-
-function toSession(row: Row): SessionRecord {
-  return {
-    id: row.id as string,
-    keyHash: row.key_hash as string,
-    userId: row.user_id as number,
-    authHash: row.auth_hash as string,
-    createdAt: row.created_at as number,
-    lastSeenAt: row.last_seen_at as number,
-    ip: row.ip as string,
-    userAgent: row.user_agent as string,
-  };
-}
 
 /**
  * Sessions in the `sessions` table, keyed by the SHA-256 of the cookie value.

@@ -1,20 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { toToken } from '../sql-rows.ts';
 import type { TokenRecord, TokenStore } from '../types.ts';
 import { guard } from './guard.ts';
-
-type Row = Record<string, unknown>;
-
-function toToken(row: Row): TokenRecord {
-  return {
-    id: row.id as string,
-    keyHash: row.key_hash as string,
-    userId: row.user_id as number,
-    name: row.name as string,
-    createdAt: row.created_at as number,
-    lastUsedAt: row.last_used_at as number | null,
-    expiresAt: row.expires_at as number | null,
-  };
-}
 
 /**
  * API tokens in the `api_tokens` table: only the SHA-256 of the key is kept.

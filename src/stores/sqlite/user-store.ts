@@ -1,35 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { type Row, toUser, USER_PATCH_COLUMNS } from '../sql-rows.ts';
 import type { NewUser, User, UserPatch, UserStore } from '../types.ts';
 import { UsernameTakenError } from '../types.ts';
 import { guard, isUniqueViolation } from './guard.ts';
-
-type Row = Record<string, unknown>;
-
-function toUser(row: Row): User {
-  return {
-    id: row.id as number,
-    username: row.username as string,
-    email: row.email as string,
-    password: row.password as string,
-    isActive: row.is_active === 1,
-    isStaff: row.is_staff === 1,
-    isSuperuser: row.is_superuser === 1,
-    dateJoined: row.date_joined as number,
-    lastLogin: row.last_login as number | null,
-    tokensValidAfter: row.tokens_valid_after as number,
-  };
-}
-
-/** Patchable fields and their columns. */
-const PATCH_COLUMNS: readonly [keyof UserPatch, string][] = [
-  ['email', 'email'],
-  ['password', 'password'],
-  ['isActive', 'is_active'],
-  ['isStaff', 'is_staff'],
-  ['isSuperuser', 'is_superuser'],
-  ['lastLogin', 'last_login'],
-  ['tokensValidAfter', 'tokens_valid_after'],
-];
 
 /**
  * Users in the `users` table. The username is matched exactly: normalising it
@@ -56,7 +29,7 @@ export class SqliteUserStore implements UserStore {
     this.#byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
     // One statement for every patch shape: a `set_x` flag says whether column x changes,
     // so `lastLogin: null` can clear the column while an absent key leaves it alone.
-    const sets = PATCH_COLUMNS.map(([, c]) => `${c} = iif(:set_${c}, :${c}, ${c})`);
+    const sets = USER_PATCH_COLUMNS.map(([, c]) => `${c} = iif(:set_${c}, :${c}, ${c})`);
     this.#update = db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = :id RETURNING *`);
     this.#list = db.prepare('SELECT * FROM users ORDER BY id');
   }
@@ -93,7 +66,7 @@ export class SqliteUserStore implements UserStore {
 
   async update(id: number, patch: UserPatch): Promise<User | null> {
     const values: Record<string, string | number | null> = { id };
-    for (const [key, column] of PATCH_COLUMNS) {
+    for (const [key, column] of USER_PATCH_COLUMNS) {
       const value = patch[key];
       values[`set_${column}`] = value === undefined ? 0 : 1;
       values[column] = typeof value === 'boolean' ? Number(value) : (value ?? null);
