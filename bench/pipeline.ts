@@ -9,7 +9,6 @@ import {
   createMemoryStores,
   IsAuthenticated,
   jsonResponse,
-  PasswordHashers,
   toWire,
 } from '#gatehouse';
 import { createCachedStores, MemoryRevocationBus } from '#gatehouse/stores/cached';
