@@ -6,6 +6,8 @@ export interface Route {
   path: string;
   view: View;
   browsable?: boolean;
+  /** DRF views with only the JSON renderer (`obtain_auth_token`) answer 406 to a client that accepts no JSON. */
+  jsonOnly?: boolean;
 }
 
 export const NO_STORE = Object.freeze({ 'cache-control': 'no-store' });

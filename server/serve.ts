@@ -5,7 +5,10 @@ import {
   type Cors,
   cookie,
   type Gatehouse,
+  header,
+  NotAcceptable,
   renderPage,
+  toResponse,
   wantsHtml,
 } from '#gatehouse';
 
@@ -36,6 +39,17 @@ export function securityHeaders(res: ApiResponse, options: { hsts: boolean }): v
   if (options.hsts) res.headers['strict-transport-security'] ??= 'max-age=31536000; includeSubDomains';
 }
 
+/** Whether an Accept header admits `application/json` (no header admits anything). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.find((p) => p.trim().startsWith('q='));
+    if (q && Number(q.trim().slice(2)) === 0) return false;
+    return ['application/json', 'application/*', '*/*'].includes(type.trim());
+  });
+}
+
 export function serveRoute(gh: Gatehouse, cors: Cors, route: Route) {
   return async (req: AuthRequest, params: Record<string, string>): Promise<ApiResponse> => {
     const preflight = cors.preflight(req);
@@ -43,7 +57,15 @@ export function serveRoute(gh: Gatehouse, cors: Cors, route: Route) {
       cors.decorate(req, preflight);
       return preflight;
     }
+    if (route.jsonOnly && !acceptsJson(header(req, 'accept'))) {
+      const refused = toResponse(new NotAcceptable());
+      cors.decorate(req, refused);
+      securityHeaders(refused, { hsts: gh.secureCookies });
+      return refused;
+    }
     let res = await route.view.handle(req, params);
+    const replaced = gh.csrf.replacementCookie(req, { secure: gh.secureCookies });
+    if (replaced && !res.cookies.some((c) => c.name === replaced.name)) res.cookies.push(replaced);
     if (route.browsable !== false) {
       // DRF's order: `Accept` (two renderers), then `Cookie` (the session was read).
       res.headers.vary = res.headers.vary ? addVary('Accept', res.headers.vary) : 'Accept';

@@ -79,7 +79,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
   });
 
   return [
-    { path: '/api-token-auth/', view: obtain, browsable: false },
+    { path: '/api-token-auth/', view: obtain, browsable: false, jsonOnly: true },
     { path: '/api/tokens/', view: list },
     { path: '/api/tokens/:id/', view: detail },
     { path: '/api/logoutall/', view: logoutAll },

@@ -139,6 +139,21 @@ export class CsrfProtection implements CsrfCheck {
   newSecret(): string {
     return newSecret(this.#random);
   }
+
+  /**
+   * Django ≥ 4.0's replacement of a malformed cookie: when the request sent a
+   * `csrftoken` that is not a valid secret (wrong length, other characters,
+   * sent twice), a fresh one goes back on the response — rejected or not — so
+   * the client can recover. Null when there is nothing to replace.
+   *
+   * ```ts
+   * const replaced = csrf.replacementCookie(req, { secure: false }); // SetCookie | null
+   * ```
+   */
+  replacementCookie(req: AuthRequest, options: { secure: boolean }): SetCookie | null {
+    if (!req.cookies.has(this.cookieName) || this.readSecret(req) !== null) return null;
+    return csrfCookie(this.newSecret(), { secure: options.secure, name: this.cookieName });
+  }
 }
 
 /**

@@ -209,6 +209,30 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     }
   });
 
+  test("a malformed csrftoken cookie is refused with Django's reason and replaced on the response", async () => {
+    const c = t.client();
+    await c.login('alice');
+    const res = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      headers: { cookie: `sessionid=${c.jar.get('sessionid')}; csrftoken=short`, 'x-csrftoken': 'short' },
+    });
+    assert.equal(res.body, '{"detail":"CSRF Failed: CSRF cookie has incorrect length."}');
+    assert.equal(res.setCookies.length, 1);
+    assert.match(res.setCookies[0], /^csrftoken=[A-Za-z0-9]{32}; expires=/);
+    const fresh = /^csrftoken=([A-Za-z0-9]{32})/.exec(res.setCookies[0])![1];
+    const retry = await c.request('POST', '/api/articles/', {
+      json: { title: 'x' },
+      headers: { cookie: `sessionid=${c.jar.get('sessionid')}; csrftoken=${fresh}`, 'x-csrftoken': fresh },
+    });
+    assert.equal(retry.status, 201);
+    const get = await t.client().request('GET', '/api/me/', { headers: { cookie: 'csrftoken=bad!' } });
+    assert.equal(get.setCookies.length, 1);
+    assert.deepEqual(
+      (await t.client().request('GET', '/api/me/', { headers: { cookie: `csrftoken=${fresh}` } })).setCookies,
+      [],
+    );
+  });
+
   test('CSRF-01: no CSRF cookie at all is "CSRF cookie not set."', async () => {
     const c = t.client();
     await c.login('alice');

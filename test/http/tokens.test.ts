@@ -71,6 +71,20 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
     );
   });
 
+  test("api-token-auth renders JSON only: Accept text/html is 406, as DRF's obtain_auth_token", async () => {
+    const res = await t.client().request('POST', '/api-token-auth/', {
+      json: { username: 'alice', password: 'Pw-12345678' },
+      headers: { accept: 'text/html' },
+    });
+    assert.equal(res.status, 406);
+    assert.equal(res.body, '{"detail":"Could not satisfy the request Accept header."}');
+    const browser = await t.client().request('POST', '/api-token-auth/', {
+      json: { username: 'alice', password: 'Pw-12345678' },
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    assert.equal(browser.status, 200);
+  });
+
   test('api-token-auth with a logged-in session and no CSRF token is 403 CSRF Failed (DRF)', async () => {
     const c = t.client();
     await c.login('alice');
