@@ -1,12 +1,7 @@
-import { hash, parseOptions, verify } from '@node-rs/argon2';
 import { cryptoRandom, type Random } from '../internal/random.ts';
-import { assertArgon2Floors, KEY_BYTES, SALT_BYTES } from './floors.ts';
+import { argon2idHash, argon2Verify, argon2Weaker } from './argon2-phc.ts';
+import { assertArgon2Floors, SALT_BYTES } from './floors.ts';
 import type { PasswordHasher } from './hasher.ts';
-import { passwordBytes } from './limits.ts';
-
-// @node-rs/argon2 declares these as `const enum`s, which erasable TypeScript cannot import.
-const ARGON2ID = 2;
-const VERSION_0X13 = 1;
 
 const PHC =
   /^\$argon2id\$(?:v=(?:16|19)\$)?m=\d{1,10},t=\d{1,10},p=\d{1,3}\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$/;
@@ -53,41 +48,15 @@ export class Argon2idHasher implements PasswordHasher {
     return PHC.test(encoded);
   }
 
-  async hash(password: string): Promise<string> {
-    return hash(passwordBytes(password), {
-      algorithm: ARGON2ID,
-      version: VERSION_0X13,
-      memoryCost: this.memoryCost,
-      timeCost: this.timeCost,
-      parallelism: this.parallelism,
-      outputLen: KEY_BYTES,
-      salt: this.#random.bytes(SALT_BYTES),
-    });
+  hash(password: string): Promise<string> {
+    return argon2idHash(password, this, this.#random.bytes(SALT_BYTES));
   }
 
   async verify(password: string, encoded: string): Promise<boolean> {
-    if (!this.identifies(encoded)) return false;
-    try {
-      return await verify(encoded, passwordBytes(password));
-    } catch {
-      return false;
-    }
+    return this.identifies(encoded) && argon2Verify(password, encoded);
   }
 
   mustUpdate(encoded: string): boolean {
-    try {
-      const p = parseOptions(encoded);
-      return (
-        p.algorithm !== ARGON2ID ||
-        p.version !== VERSION_0X13 ||
-        p.memoryCost < this.memoryCost ||
-        p.timeCost < this.timeCost ||
-        p.parallelism < this.parallelism ||
-        p.saltLen < SALT_BYTES ||
-        p.outputLen < KEY_BYTES
-      );
-    } catch {
-      return true;
-    }
+    return argon2Weaker(encoded, this, SALT_BYTES);
   }
 }

@@ -1,11 +1,8 @@
-import { hash, parseOptions, verify } from '@node-rs/argon2';
 import { ALNUM, cryptoRandom, type Random } from '../internal/random.ts';
-import { assertArgon2Floors, KEY_BYTES } from './floors.ts';
+import { argon2idHash, argon2Verify, argon2Weaker } from './argon2-phc.ts';
+import { assertArgon2Floors } from './floors.ts';
 import type { PasswordHasher } from './hasher.ts';
-import { passwordBytes } from './limits.ts';
 
-const ARGON2ID = 2; // @node-rs/argon2's const enums, which erasable TypeScript cannot import
-const VERSION_0X13 = 1;
 const DJANGO =
   /^argon2\$argon2(?:id|i|d)\$(?:v=(?:16|19)\$)?m=\d{1,10},t=\d{1,10},p=\d{1,3}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}$/;
 /** Django's `must_update_salt`: a salt of n characters from 62 carries n·log2(62) bits; 128 are expected. */
@@ -50,41 +47,15 @@ export class DjangoArgon2Hasher implements PasswordHasher {
   }
 
   async hash(password: string): Promise<string> {
-    const phc = await hash(passwordBytes(password), {
-      algorithm: ARGON2ID,
-      version: VERSION_0X13,
-      memoryCost: this.memoryCost,
-      timeCost: this.timeCost,
-      parallelism: this.parallelism,
-      outputLen: KEY_BYTES,
-      salt: Buffer.from(this.#random.string(22, ALNUM), 'ascii'),
-    });
-    return `argon2${phc}`;
+    // Django writes a 22-character alphanumeric salt; so do we, for a database shared with Django.
+    return `argon2${await argon2idHash(password, this, Buffer.from(this.#random.string(22, ALNUM), 'ascii'))}`;
   }
 
   async verify(password: string, encoded: string): Promise<boolean> {
-    if (!this.identifies(encoded)) return false;
-    try {
-      return await verify(encoded.slice('argon2'.length), passwordBytes(password));
-    } catch {
-      return false;
-    }
+    return this.identifies(encoded) && argon2Verify(password, encoded.slice('argon2'.length));
   }
 
   mustUpdate(encoded: string): boolean {
-    try {
-      const p = parseOptions(encoded.slice('argon2'.length));
-      return (
-        p.algorithm !== ARGON2ID ||
-        p.version !== VERSION_0X13 ||
-        p.memoryCost < this.memoryCost ||
-        p.timeCost < this.timeCost ||
-        p.parallelism < this.parallelism ||
-        p.saltLen < MIN_SALT_CHARS ||
-        p.outputLen < KEY_BYTES
-      );
-    } catch {
-      return true;
-    }
+    return argon2Weaker(encoded.slice('argon2'.length), this, MIN_SALT_CHARS);
   }
 }
