@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createGatehouse, createSqliteStores, openSqliteDatabase, type Stores } from '#gatehouse';
+import { createGatehouse, createSqliteStores, type Stores } from '#gatehouse';
+import { openSqliteDatabase } from '../src/stores/sqlite/database.ts';
 
 const SECRET = 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const PG_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -9,9 +9,9 @@ import {
   createMemoryStores,
   IsAuthenticated,
   jsonResponse,
-  toWire,
 } from '#gatehouse';
 import { createCachedStores, MemoryRevocationBus } from '#gatehouse/stores/cached';
+import { toWire } from '../src/http/write.ts';
 
 const bus = new MemoryRevocationBus();
 const stores = createCachedStores(createMemoryStores(), bus);

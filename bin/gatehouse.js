@@ -26,7 +26,7 @@ import('node:module')
     if (module.enableCompileCache) module.enableCompileCache();
   })
   .catch(() => {})
-  .then(() => import('../cli/main.ts'))
+  .then(() => import('../src/cli/main.ts'))
   .then(
     async ({ main }) => {
       process.exitCode = await main(process.argv.slice(2));

@@ -1,15 +1,14 @@
 /**
- * `npm start`: the reference server of CONTRACT.md on the configured stores
- * (default: the embedded SQLite file var/db.sqlite3, created on first start).
+ * `npm start` (and `npx gatehouse runserver`): the reference server of
+ * CONTRACT.md on the configured stores (default: the embedded SQLite file
+ * var/db.sqlite3, created on first start).
  */
-import { ConfigurationError, StoreUnavailableError } from '#gatehouse';
+import { ConfigurationError, loadConfig, openGatehouse, StoreUnavailableError } from '../src/index.ts';
 import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
-import { openGatehouse } from './open.ts';
 
 try {
   const config = loadConfig();
-  const { gh, close } = await openGatehouse(config);
+  const gh = await openGatehouse(config);
   const app = await buildApp(gh, config);
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
@@ -18,7 +17,7 @@ try {
   );
   const stop = async () => {
     await app.close();
-    await close();
+    await gh.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

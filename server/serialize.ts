@@ -1,19 +1,6 @@
-import type { Article, SessionRecord, TokenRecord, User } from '#gatehouse';
+import { type Article, drfDate, type User } from '../src/index.ts';
 
-/**
- * DRF's DateTimeField: ISO 8601 in UTC with `Z`, microseconds when non-zero
- * (`2026-11-22T12:00:00.123000Z`), none when zero (`2026-11-22T12:00:00Z`).
- */
-export function drfDate(ms: number | null): string | null {
-  if (ms === null) return null;
-  const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? iso.replace('.000Z', 'Z') : iso.replace('Z', '000Z');
-}
-
-export function userJson(user: User) {
-  return { id: user.id, username: user.username, email: user.email };
-}
-
+/** The staff listing's row (`/api/admin/users/`). */
 export function adminUserJson(user: User) {
   return {
     id: user.id,
@@ -26,27 +13,7 @@ export function adminUserJson(user: User) {
   };
 }
 
-export function sessionJson(session: SessionRecord, currentKeyHash: string | null) {
-  return {
-    id: session.id,
-    created: drfDate(session.createdAt),
-    last_seen: drfDate(session.lastSeenAt),
-    ip: session.ip,
-    user_agent: session.userAgent,
-    current: session.keyHash === currentKeyHash,
-  };
-}
-
-export function tokenJson(token: TokenRecord) {
-  return {
-    id: token.id,
-    name: token.name,
-    created: drfDate(token.createdAt),
-    last_used: drfDate(token.lastUsedAt),
-    expires: drfDate(token.expiresAt),
-  };
-}
-
+/** An article as the DRF tutorial's serializer renders it (`author` is the username). */
 export function articleJson(article: Article, author: string) {
   return {
     id: article.id,

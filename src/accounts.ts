@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.ts';
 import { type Clock, systemClock } from './internal/clock.ts';
+import type { Origin, SecurityEvents } from './logging/security-events.ts';
 import type { PasswordHashers } from './passwords/password-hashers.ts';
 import { validatePassword } from './passwords/validators.ts';
 import { normalizeUsername } from './passwords/verify-credentials.ts';
@@ -33,11 +34,19 @@ export class Accounts {
   readonly #hashers: PasswordHashers;
   readonly #revocations: Revocations;
   readonly #clock: Clock;
+  readonly #events: SecurityEvents | null;
 
-  constructor(deps: { users: UserStore; hashers: PasswordHashers; revocations: Revocations; clock?: Clock }) {
+  constructor(deps: {
+    users: UserStore;
+    hashers: PasswordHashers;
+    revocations: Revocations;
+    events?: SecurityEvents;
+    clock?: Clock;
+  }) {
     this.#users = deps.users;
     this.#hashers = deps.hashers;
     this.#revocations = deps.revocations;
+    this.#events = deps.events ?? null;
     this.#clock = deps.clock ?? systemClock;
   }
 
@@ -74,13 +83,28 @@ export class Accounts {
     }
   }
 
-  /** Validates and sets a new password; every session, refresh token and access JWT of the user dies. */
-  async setPassword(user: User, password: string): Promise<User> {
+  /**
+   * Validates and sets a new password; every session, refresh token and
+   * access JWT of the user dies (API tokens too with `endTokens`), on every
+   * instance, before this returns.
+   */
+  async setPassword(
+    user: User,
+    password: string,
+    options: { origin?: Origin; endTokens?: boolean; field?: string } = {},
+  ): Promise<User> {
     const errors = validatePassword(password, { username: user.username, email: user.email });
-    if (errors.length > 0) throw new ValidationError({ new_password: errors });
+    if (errors.length > 0) throw new ValidationError({ [options.field ?? 'new_password']: errors });
     const updated = await this.#users.update(user.id, { password: await this.#hashers.hash(password) });
-    await this.#revocations.endUserCredentials(user.id, { tokens: false });
+    await this.#revocations.endUserCredentials(user.id, { tokens: options.endTokens ?? false });
+    this.#events?.emit('password_changed', { origin: options.origin, userId: user.id });
     return updated ?? user;
+  }
+
+  /** Logout everywhere: every session, API token and refresh token of the user, and its access JWTs. */
+  async logoutEverywhere(user: User, origin?: Origin): Promise<void> {
+    await this.#revocations.endUserCredentials(user.id, { tokens: true });
+    this.#events?.emit('logout_everywhere', { origin, userId: user.id });
   }
 
   /** Deactivation keeps the credentials but every one of them answers `User inactive or deleted.`. */

@@ -3,16 +3,18 @@ import { JWTAuthentication } from './authentication/jwt.ts';
 import { SessionAuthentication } from './authentication/session.ts';
 import { TokenAuthentication } from './authentication/token.ts';
 import { CsrfProtection, csrfCookie } from './csrf/check.ts';
-import { Throttled } from './errors.ts';
+import { ConfigurationError, Throttled } from './errors.ts';
+import type { BodyKind } from './http/body.ts';
 import type { SetCookie } from './http/cookie.ts';
+import { Cors, type CorsOptions } from './http/cors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { type Clock, systemClock } from './internal/clock.ts';
-import { sha256Hex } from './internal/hash.ts';
 import { cryptoRandom, type Random } from './internal/random.ts';
 import { JwtCodec } from './jwt/codec.ts';
 import { JwtService } from './jwt/jwt-service.ts';
 import { JwtKeys } from './jwt/keys.ts';
-import { TokenError } from './jwt/token-error.ts';
-import { type SecurityEventName, type SecurityLog, silentLog } from './logging/security-log.ts';
+import { SecurityEvents } from './logging/security-events.ts';
+import { type SecurityLog, silentLog } from './logging/security-log.ts';
 import { PasswordHashers } from './passwords/password-hashers.ts';
 import { verifyCredentials } from './passwords/verify-credentials.ts';
 import { AllowAny } from './permissions/allow-any.ts';
@@ -21,21 +23,40 @@ import { type AuthRequest, cookie, header } from './request.ts';
 import type { ApiResponse } from './response.ts';
 import { Revocations } from './revocations.ts';
 import { SessionService } from './sessions/session-service.ts';
-import type { RevocationBus, SessionRecord, Stores, TokenRecord, User } from './stores/types.ts';
+import type { RevocationBus, SessionRecord, Stores, User } from './stores/types.ts';
 import { LoginThrottle } from './throttling/login-throttle.ts';
 import { TokenService } from './tokens/token-service.ts';
-import type { RequestContext } from './types.ts';
+import type { Authenticator, Permission, RequestContext, Throttle, UserOf } from './types.ts';
 import { createView, type View, type ViewDefinition } from './view.ts';
+import { type Route, type UrlOptions, urls } from './views/index.ts';
+
+/** The built-in authentication classes, by name: DRF's Session, Token and simplejwt's JWT authentication. */
+export type AuthenticatorName = 'session' | 'token' | 'jwt';
+
+/**
+ * DRF's `DEFAULT_*` settings: what every view gets unless it says otherwise
+ * (the library's own views fix only what their DRF counterparts fix).
+ */
+export interface DefaultPolicy {
+  /** `DEFAULT_AUTHENTICATION_CLASSES`; default `['session', 'token', 'jwt']`. */
+  authenticators?: readonly (AuthenticatorName | Authenticator)[];
+  /** `DEFAULT_PERMISSION_CLASSES`; default `[AllowAny]`. */
+  permissions?: readonly Permission[];
+  /** `DEFAULT_THROTTLE_CLASSES`; default none. */
+  throttles?: readonly Throttle[];
+  /** `DEFAULT_PARSER_CLASSES`; default JSON, form and multipart. */
+  parsers?: readonly BodyKind[];
+}
 
 export interface GatehouseSettings {
   stores: Stores;
-  /** Signs sessions' auth hashes and (by default) JWTs. Keep it secret; keep it stable. */
+  /** Signs sessions' auth hashes and (by default) JWTs. Keep it secret; keep it stable; at least 32 bytes. */
   secretKey: string;
   /** Django's CSRF_TRUSTED_ORIGINS, each with its scheme. */
-  trustedOrigins?: string[];
+  trustedOrigins?: readonly string[];
   /** Django's ALLOWED_HOSTS: hosts whose own origin passes the CSRF Origin check. */
-  allowedHosts?: string[];
-  /** Adds `Secure` to every cookie. */
+  allowedHosts?: readonly string[];
+  /** Adds `Secure` to every cookie and sends HSTS. */
   secureCookies?: boolean;
   /** Seconds; defaults two weeks and 30 days. */
   sessionIdleTimeout?: number;
@@ -44,8 +65,16 @@ export interface GatehouseSettings {
   loginRate?: string;
   loginAddressRate?: string;
   hashers?: PasswordHashers;
-  /** JWT: HS256 over `secretKey` unless `keys` say otherwise; lifetimes in seconds (300 and 86400). */
+  /**
+   * JWT: HS256 over `secretKey` unless `keys` say otherwise; lifetimes in
+   * seconds (access 300, refresh 86400, a rotating family at most 2592000).
+   */
   jwt?: { keys?: JwtKeys; accessLifetime?: number; refreshLifetime?: number; familyLifetime?: number };
+  /** Other origins allowed to call the API (django-cors-headers); none by default. */
+  cors?: CorsOptions;
+  /** DRF's DEFAULT_AUTHENTICATION_CLASSES, DEFAULT_PERMISSION_CLASSES, DEFAULT_THROTTLE_CLASSES, DEFAULT_PARSER_CLASSES. */
+  defaults?: DefaultPolicy;
+  /** Carries revocations to every instance's cache; none for a single process. */
   bus?: RevocationBus | null;
   /** Where security events go (LOG-01); default nowhere. */
   securityLog?: SecurityLog;
@@ -54,12 +83,15 @@ export interface GatehouseSettings {
 }
 
 /**
- * One Gatehouse: the services over a set of stores, and DRF's default policy
- * (Session, Token, JWT authentication; AllowAny; no throttles).
+ * The composition root: one Gatehouse wires the credential services over a
+ * set of stores with DRF's defaults, and makes views and guards from them.
+ * Every service issues, rotates and ends its credentials in one place that
+ * publishes the revocation and writes the security event, whoever calls it.
  *
  * ```ts
  * const gh = createGatehouse({ stores: createSqliteStores('var/db.sqlite3'), secretKey });
- * const ctx = await gh.check(req, { permissions: [IsAuthenticated] }); // throws ApiError
+ * const routes = gh.urls();                                          // every endpoint, to mount
+ * const ctx = await gh.check(req, { permissions: [IsAuthenticated] }); // or throws ApiError
  * ```
  */
 export class Gatehouse {
@@ -72,32 +104,43 @@ export class Gatehouse {
   readonly jwt: JwtService;
   /** The JWT keys; `jwtKeys.jwks()` is the public key set (empty for HMAC). */
   readonly jwtKeys: JwtKeys;
-  readonly revocations: Revocations;
   readonly accounts: Accounts;
   readonly loginThrottle: LoginThrottle;
+  readonly events: SecurityEvents;
   readonly authenticators: {
-    session: SessionAuthentication;
-    token: TokenAuthentication;
-    jwt: JWTAuthentication;
+    readonly session: SessionAuthentication;
+    readonly token: TokenAuthentication;
+    readonly jwt: JWTAuthentication;
   };
-  readonly defaults: Policy;
+  /** The policy every view inherits (DRF's DEFAULT_* settings, resolved). */
+  readonly defaults: Readonly<Policy & { parsers?: readonly BodyKind[] }>;
   readonly secureCookies: boolean;
-  readonly #log: SecurityLog;
+  readonly cors: Cors;
+  /** The one place credentials are ended and the revocation published; the services use it. */
+  readonly revocations: Revocations;
 
   constructor(settings: GatehouseSettings) {
+    if (typeof settings.secretKey !== 'string' || Buffer.byteLength(settings.secretKey) < 32) {
+      throw new ConfigurationError(
+        'secretKey: must be at least 32 bytes (it signs HS256 JWTs and session auth hashes)',
+      );
+    }
     const clock = settings.clock ?? systemClock;
     const random = settings.random ?? cryptoRandom;
     const { stores } = settings;
     this.stores = stores;
     this.clock = clock;
     this.secureCookies = settings.secureCookies ?? false;
-    this.#log = settings.securityLog ?? silentLog;
+    this.events = new SecurityEvents(settings.securityLog ?? silentLog, clock);
     this.hashers = settings.hashers ?? new PasswordHashers();
+    this.cors = new Cors(settings.cors ?? { allowedOrigins: [] });
     this.csrf = new CsrfProtection({
       trustedOrigins: settings.trustedOrigins ?? [],
       allowedHosts: settings.allowedHosts ?? ['.localhost', '127.0.0.1', '[::1]'],
       random,
     });
+    this.revocations = new Revocations({ stores, bus: settings.bus, clock });
+    const shared = { revocations: this.revocations, events: this.events, clock, random };
     this.sessions = new SessionService({
       store: stores.sessions,
       users: stores.users,
@@ -105,10 +148,9 @@ export class Gatehouse {
       idleTimeout: settings.sessionIdleTimeout,
       absoluteTimeout: settings.sessionAbsoluteTimeout,
       secureCookies: this.secureCookies,
-      clock,
-      random,
+      ...shared,
     });
-    this.tokens = new TokenService({ store: stores.tokens, users: stores.users, clock, random });
+    this.tokens = new TokenService({ store: stores.tokens, users: stores.users, ...shared });
     this.jwtKeys = settings.jwt?.keys ?? new JwtKeys({ algorithm: 'HS256', secret: settings.secretKey });
     const codec = new JwtCodec({
       keys: this.jwtKeys,
@@ -121,14 +163,15 @@ export class Gatehouse {
       codec,
       users: stores.users,
       refreshTokens: stores.refreshTokens,
+      familyLifetime: settings.jwt?.familyLifetime,
       clock,
       random,
     });
-    this.revocations = new Revocations({ stores, bus: settings.bus, clock });
     this.accounts = new Accounts({
       users: stores.users,
       hashers: this.hashers,
       revocations: this.revocations,
+      events: this.events,
       clock,
     });
     this.loginThrottle = new LoginThrottle({
@@ -137,27 +180,80 @@ export class Gatehouse {
       addressRate: settings.loginAddressRate,
       clock,
     });
-    this.authenticators = {
+    this.authenticators = Object.freeze({
       session: new SessionAuthentication(this.sessions),
       token: new TokenAuthentication(this.tokens),
       jwt: new JWTAuthentication(this.jwt, stores.users),
-    };
-    this.defaults = {
-      authenticators: [this.authenticators.session, this.authenticators.token, this.authenticators.jwt],
-      permissions: [AllowAny],
-      throttles: [],
+    });
+    const defaults = settings.defaults ?? {};
+    this.defaults = Object.freeze({
+      authenticators: (defaults.authenticators ?? ['session', 'token', 'jwt']).map((a) =>
+        typeof a === 'string' ? this.#authenticator(a) : a,
+      ),
+      permissions: defaults.permissions ?? [AllowAny],
+      throttles: defaults.throttles ?? [],
+      parsers: defaults.parsers,
       csrf: this.csrf,
-    };
+    });
   }
 
-  /** Runs the pipeline with the defaults overridden by `policy`; resolves to the request context or throws ApiError. */
-  check(req: AuthRequest, policy: Partial<Policy> = {}): Promise<RequestContext> {
-    return runPipeline(req, { ...this.defaults, ...policy });
+  #authenticator(name: AuthenticatorName): Authenticator {
+    const found = (this.authenticators as Record<string, Authenticator>)[name];
+    if (!found)
+      throw new ConfigurationError(`defaults.authenticators: unknown authenticator ${JSON.stringify(name)}`);
+    return found;
   }
 
-  /** A DRF-style view with this Gatehouse's defaults. */
-  view(definition: ViewDefinition): View {
-    return createView(definition, this.defaults, (req, ctx, res) => this.#observe(req, ctx, res));
+  /**
+   * Runs the pipeline (authentication, CSRF, permissions, throttles) with the
+   * defaults overridden by `policy`; resolves to the request context or throws ApiError.
+   */
+  check<const P extends readonly Permission[] = readonly Permission[]>(
+    req: AuthRequest,
+    policy: Partial<Omit<Policy, 'permissions'>> & { permissions?: P } = {},
+  ): Promise<RequestContext<UserOf<P>>> {
+    return runPipeline(req, { ...this.defaults, ...policy }) as Promise<RequestContext<UserOf<P>>>;
+  }
+
+  /**
+   * A DRF-style view with this Gatehouse's defaults, CORS, security headers
+   * and security events. `permissions: [IsAuthenticated]` types `ctx.user` as `User`.
+   */
+  view<const P extends readonly Permission[] = readonly Permission[]>(definition: ViewDefinition<P>): View {
+    return createView(definition, {
+      defaults: this.defaults,
+      observe: (req, ctx, res) => this.#observe(req, ctx, res),
+      intercept: (req) => {
+        const preflight = this.cors.preflight(req);
+        if (preflight) this.cors.decorate(req, preflight);
+        return preflight;
+      },
+      finish: (req, res) => this.finish(req, res),
+    });
+  }
+
+  /**
+   * Every endpoint of the contract as library views, ready to mount with one
+   * call of an adapter's `mount`; `include` picks groups, `prefix` moves them.
+   *
+   * ```ts
+   * mount(app, gh.urls({ include: ['session', 'jwt'], prefix: '/v1' }));
+   * ```
+   */
+  urls(options: UrlOptions = {}): Route[] {
+    return urls(this, options);
+  }
+
+  /**
+   * What every answer of this Gatehouse gets, whoever made it (a view, a
+   * guard's refusal, an adapter's 413): CORS for allowed origins, the
+   * security headers, and Django's replacement of a malformed `csrftoken`.
+   */
+  finish(req: AuthRequest, res: ApiResponse): void {
+    const replaced = this.csrf.replacementCookie(req, { secure: this.secureCookies });
+    if (replaced && !res.cookies.some((c) => c.name === replaced.name)) res.cookies.push(replaced);
+    this.cors.decorate(req, res);
+    securityHeaders(res, { hsts: this.secureCookies });
   }
 
   /** Denials are security events: CSRF failures, bad credentials, refused permissions. */
@@ -165,32 +261,14 @@ export class Gatehouse {
     if (res.status !== 401 && res.status !== 403) return;
     const detail = (res.data as { detail?: unknown } | undefined)?.detail;
     const text = typeof detail === 'string' ? detail : undefined;
+    const userId = ctx?.user?.id ?? null;
     if (text?.startsWith('CSRF Failed: '))
-      this.event(req, 'csrf_failed', ctx?.user?.id ?? null, text.slice(13));
-    else if (ctx?.user) this.event(req, 'permission_denied', ctx.user.id, text);
+      this.events.emit('csrf_failed', { origin: req, userId, reason: text.slice(13) });
+    else if (ctx?.user) this.events.emit('permission_denied', { origin: req, userId, reason: text });
     else if (res.status === 401 || text !== 'Authentication credentials were not provided.') {
-      this.event(req, 'authentication_failed', null, text ?? (res.data as { error?: string })?.error);
+      const reason = text ?? (res.data as { error?: string })?.error;
+      this.events.emit('authentication_failed', { origin: req, userId: null, reason });
     }
-  }
-
-  /** Records a security event for this request. */
-  event(
-    req: AuthRequest,
-    event: SecurityEventName,
-    userId: number | null,
-    reason?: string,
-    session?: SessionRecord,
-  ): void {
-    const sessionKey = session?.keyHash ?? null;
-    this.#log({
-      event,
-      userId,
-      sessionRef: sessionKey ? sessionKey.slice(0, 12) : null,
-      ip: req.clientAddress,
-      route: req.path,
-      at: new Date(this.clock.now()).toISOString(),
-      ...(reason === undefined ? {} : { reason }),
-    });
   }
 
   /**
@@ -202,7 +280,8 @@ export class Gatehouse {
     try {
       await this.loginThrottle.check(username, req.clientAddress);
     } catch (error) {
-      if (error instanceof Throttled) this.event(req, 'login_throttled', null, 'too_many_failures');
+      if (error instanceof Throttled)
+        this.events.emit('login_throttled', { origin: req, userId: null, reason: 'too_many_failures' });
       throw error;
     }
     const user = await verifyCredentials(
@@ -215,96 +294,52 @@ export class Gatehouse {
       // The client hears one answer; the log may say which failure it was.
       const known = user ?? (await this.accounts.getByUsername(username));
       const reason = !known ? 'unknown_user' : user ? 'inactive' : 'invalid_password';
-      this.event(req, 'login_failed', known?.id ?? null, reason);
+      this.events.emit('login_failed', { origin: req, userId: known?.id ?? null, reason });
       return null;
     }
     return user;
   }
 
-  /** Issues an API token for a user on this request (the key is returned once). */
-  async issueToken(req: AuthRequest, user: User, options: { name?: string; expiresIn?: number | null } = {}) {
-    const issued = await this.tokens.issue(user, options);
-    this.event(req, 'token_created', user.id, issued.token.id);
-    return issued;
-  }
-
-  /** simplejwt's refresh; a replayed refresh token is logged as reuse. */
-  async refreshJwt(req: AuthRequest, token: string) {
-    try {
-      return await this.jwt.refresh(token);
-    } catch (error) {
-      if (error instanceof TokenError && error.reason === 'reused') {
-        this.event(req, 'refresh_reuse_detected', null, 'family_revoked');
-      }
-      throw error;
-    }
-  }
-
   /**
-   * Logs a user in on this request: the old session (if any) is deleted,
-   * a new key is issued, the CSRF secret rotates and last_login is stamped.
-   * Returns the cookies to send.
+   * Logs a user in on this request: the old session (if any) ends, a new key
+   * is issued, the CSRF secret rotates and last_login is stamped. Returns the
+   * cookies to send.
    */
   async login(req: AuthRequest, user: User): Promise<{ session: SessionRecord; cookies: SetCookie[] }> {
-    await this.logoutSession(req);
+    await this.sessions.destroy(cookie(req, this.sessions.cookieName), req);
     const { key, session } = await this.sessions.create(user, {
       ip: req.clientAddress,
       userAgent: header(req, 'user-agent') ?? '',
     });
     await this.stores.users.update(user.id, { lastLogin: this.clock.now() });
-    this.event(req, 'login_succeeded', user.id, undefined, session);
+    this.events.emit('login_succeeded', { origin: req, userId: user.id, keyHash: session.keyHash });
     return { session, cookies: [this.sessions.cookie(key), this.rotateCsrf()] };
   }
 
   /** Ends the session behind the request's cookie, on every instance. Returns the deletion cookie. */
-  async logoutSession(req: AuthRequest): Promise<SetCookie> {
-    const key = cookie(req, this.sessions.cookieName);
-    const ended = await this.sessions.destroy(key);
-    if (ended) {
-      await this.revocations.sessionEnded(ended.keyHash);
-      this.event(req, 'logout', ended.userId, undefined, ended);
-    }
+  async logout(req: AuthRequest): Promise<SetCookie> {
+    await this.sessions.destroy(cookie(req, this.sessions.cookieName), req);
     return this.sessions.deleteCookie();
   }
 
-  /** Ends one of a user's sessions by its public id. */
-  async revokeSession(userId: number, id: string, req?: AuthRequest): Promise<boolean> {
-    const ended = await this.sessions.revoke(userId, id);
-    if (ended) {
-      await this.revocations.sessionEnded(ended.keyHash);
-      if (req) this.event(req, 'session_revoked', userId, ended.id, ended);
-    }
-    return ended !== null;
-  }
-
-  async revokeToken(id: string, userId: number | null, req?: AuthRequest): Promise<TokenRecord | null> {
-    const ended = await this.tokens.revoke(id, userId);
-    if (ended) {
-      await this.revocations.tokenRevoked(ended.keyHash);
-      if (req) this.event(req, 'token_revoked', ended.userId, ended.id);
-    }
-    return ended;
-  }
-
   /**
-   * Sets a new password from a session: every other session, every refresh
-   * token and every access JWT dies; the current session continues under a
-   * new key (Django's update_session_auth_hash). API tokens stay.
+   * Sets a new password for the request's user: every other session, every
+   * refresh token and every access JWT dies; a session request continues
+   * under a new key (Django's update_session_auth_hash). API tokens stay
+   * unless `endTokens`. Returns the cookies to send.
    */
-  async changePassword(req: AuthRequest, user: User, password: string): Promise<SetCookie[]> {
-    const updated = await this.accounts.setPassword(user, password);
-    this.event(req, 'password_changed', user.id);
+  async changePassword(
+    req: AuthRequest,
+    user: User,
+    password: string,
+    options: { endTokens?: boolean; field?: string } = {},
+  ): Promise<SetCookie[]> {
+    const updated = await this.accounts.setPassword(user, password, { origin: req, ...options });
     if (cookie(req, this.sessions.cookieName)) {
       const { cookies } = await this.login(req, updated);
       return cookies.slice(0, 1);
     }
     return [];
-  }
-
-  /** Logout everywhere: every session, API token and refresh token of the user, and its access JWTs. */
-  async logoutEverywhere(user: User, req?: AuthRequest): Promise<void> {
-    await this.revocations.endUserCredentials(user.id, { tokens: true });
-    if (req) this.event(req, 'logout_everywhere', user.id);
   }
 
   /** The CSRF cookie for a request, keeping a valid secret; returns the secret and a fresh masked token. */
@@ -321,11 +356,20 @@ export class Gatehouse {
     return csrfCookie(this.csrf.newSecret(), { secure: this.secureCookies });
   }
 
-  keyHash(value: string): string {
-    return sha256Hex(value);
+  /** Closes the stores (and the bus and cache with them). */
+  close(): Promise<void> {
+    return this.stores.close();
   }
 }
 
+/**
+ * A Gatehouse over stores you opened yourself. To configure everything from
+ * the environment instead, use `openGatehouse(loadConfig())`.
+ *
+ * ```ts
+ * const gh = createGatehouse({ stores: createSqliteStores('var/db.sqlite3'), secretKey: process.env.SECRET_KEY! });
+ * ```
+ */
 export function createGatehouse(settings: GatehouseSettings): Gatehouse {
   return new Gatehouse(settings);
 }

@@ -1,73 +1,55 @@
 /**
- * Gatehouse: Django REST Framework's authentication system for TypeScript.
+ * gatehouse-auth: Django REST Framework's authentication system for
+ * TypeScript — sessions with Django's CSRF, DRF tokens, simplejwt's JWT,
+ * DRF's permissions and throttles — for Express, Fastify, Hono and node:http.
  *
  * ```ts
- * import { createGatehouse, createSqliteStores, IsAuthenticated } from 'gatehouse';
- * const gh = createGatehouse({ stores: createSqliteStores('var/db.sqlite3'), secretKey: process.env.SECRET_KEY! });
+ * import { IsAuthenticated, loadConfig, openGatehouse } from 'gatehouse-auth';
+ * import { mount, protect } from 'gatehouse-auth/express';
+ *
+ * const gh = await openGatehouse(loadConfig());   // DATABASE_URL, SECRET_KEY, GATEHOUSE_* …
+ * mount(app, gh.urls());                           // every endpoint, one call
+ * app.get('/api/notes/', protect(gh, { permissions: [IsAuthenticated] }), handler);
  * ```
  */
 
-export { Accounts, type NewAccount } from './accounts.ts';
-export { JWTAuthentication } from './authentication/jwt.ts';
-export { SessionAuthentication } from './authentication/session.ts';
-export { TokenAuthentication } from './authentication/token.ts';
-export { type CsrfOptions, CsrfProtection, csrfCookie } from './csrf/check.ts';
+// The composition root and its configuration.
+export { type Config, loadConfig } from './config.ts';
+// Errors, with DRF's statuses and texts.
 export * from './errors.ts';
-export { createGatehouse, Gatehouse, type GatehouseSettings } from './gatehouse.ts';
-export { type BodyKind, type ParsedBody, parseBody } from './http/body.ts';
-export { escapeHtml, renderPage, wantsHtml } from './http/browsable-api.ts';
-export { clientInfo } from './http/client.ts';
-export { type SetCookie, serializeCookie } from './http/cookie.ts';
-export { Cors, type CorsOptions } from './http/cors.ts';
+export {
+  type AuthenticatorName,
+  createGatehouse,
+  type DefaultPolicy,
+  Gatehouse,
+  type GatehouseSettings,
+} from './gatehouse.ts';
+export type { BodyKind } from './http/body.ts';
+export type { SetCookie } from './http/cookie.ts';
+export type { CorsOptions } from './http/cors.ts';
 export { type CharFieldSpec, charFields } from './http/fields.ts';
 export { isSafeRedirect } from './http/safe-redirect.ts';
-export { addVary, toWire, type WireResponse } from './http/write.ts';
-export { type Clock, systemClock } from './internal/clock.ts';
-export { cryptoRandom, type Random } from './internal/random.ts';
-export {
-  CachedVerifier,
-  type JwtAlgorithm,
-  type JwtClaims,
-  JwtCodec,
-  JwtKeys,
-  TokenError,
-} from './jwt/index.ts';
-export { JwtService, RefreshRefused, type TokenPair } from './jwt/jwt-service.ts';
-export {
-  type SecurityEvent,
-  type SecurityEventName,
-  type SecurityLog,
-  silentLog,
-} from './logging/security-log.ts';
-export { PasswordHashers } from './passwords/password-hashers.ts';
-export { validatePassword } from './passwords/validators.ts';
-export { normalizeUsername, verifyCredentials } from './passwords/verify-credentials.ts';
+export type { Clock } from './internal/clock.ts';
+export type { Random } from './internal/random.ts';
+export type { JwtClaims } from './jwt/claims.ts';
+export type { TokenPair } from './jwt/jwt-service.ts';
+// JWT keys (HS256 by default; EdDSA and ES256 with rotation) and the security log.
+export { type JwtAlgorithm, JwtKeys, type PublicJwk } from './jwt/keys.ts';
+export { commandOrigin, type Origin } from './logging/security-events.ts';
+export type { SecurityEvent, SecurityEventName, SecurityLog } from './logging/security-log.ts';
+export { type OpenOptions, openGatehouse } from './open.ts';
+// DRF's policy classes.
 export * from './permissions/index.ts';
-export { checkObjectPermissions, checkPermissions, type Policy, runPipeline } from './pipeline.ts';
-export {
-  type AuthRequest,
-  type AuthRequestInit,
-  cookie,
-  createAuthRequest,
-  header,
-  parseCookies,
-} from './request.ts';
-export { type ApiResponse, jsonResponse, renderJson, toResponse } from './response.ts';
-export { Revocations } from './revocations.ts';
-export { SessionService, type SessionSettings } from './sessions/session-service.ts';
+export type { Policy } from './pipeline.ts';
+// Requests, for custom adapters and tests.
+export { type AuthRequest, type AuthRequestInit, cookie, createAuthRequest, header } from './request.ts';
+export { type ApiResponse, jsonResponse, toResponse } from './response.ts';
+// Stores: the embedded ones here; PostgreSQL, Redis and the cache in their subpaths.
 export { createMemoryStores } from './stores/memory/index.ts';
-export {
-  createSqliteStores,
-  type Migration,
-  migrate,
-  openSqliteDatabase,
-  sqliteMigrations,
-} from './stores/sqlite/index.ts';
+export { createSqliteStores, type SqliteStoresOptions } from './stores/sqlite/index.ts';
 export type * from './stores/types.ts';
 export { UsernameTakenError } from './stores/types.ts';
-export * from './throttling/index.ts';
-export { isWellFormedToken, mintToken, TOKEN_PREFIX } from './tokens/opaque-token.ts';
-export { TokenService, type TokenSettings } from './tokens/token-service.ts';
+export { AnonRateThrottle, LoginThrottle, ScopedRateThrottle, UserRateThrottle } from './throttling/index.ts';
 export type {
   Authentication,
   Authenticator,
@@ -76,5 +58,10 @@ export type {
   RequestContext,
   Throttle,
   ThrottleDecision,
+  UserOf,
+  UserPermission,
 } from './types.ts';
-export { createView, type Handler, type View, type ViewContext, type ViewDefinition } from './view.ts';
+// Views: the library's endpoints, and your own.
+export type { Handler, Renderer, View, ViewContext, ViewDefinition, ViewMethod } from './view.ts';
+export { NO_STORE, type Route, type RouteGroup, type UrlOptions } from './views/index.ts';
+export { drfDate, sessionJson, tokenJson, userJson } from './views/serialize.ts';

@@ -33,7 +33,7 @@ export async function runPipeline(
   authenticated?: (ctx: RequestContext) => void,
 ): Promise<RequestContext> {
   const cookies: SetCookie[] = [];
-  let ctx: RequestContext = { req, user: null, auth: null, authenticator: null, cookies };
+  let ctx: RequestContext = context(req, null, null, null, cookies);
   try {
     if (policy.alwaysCheckCsrf && policy.csrf && !CSRF_SAFE.has(req.method))
       policy.csrf.check(req, formToken(req));
@@ -52,7 +52,7 @@ export async function runPipeline(
       ) {
         policy.csrf.check(req, formToken(req));
       }
-      ctx = { req, user: result.user, auth: result.auth, authenticator, cookies };
+      ctx = context(req, result.user, result.auth, authenticator, cookies);
       break;
     }
     authenticated?.(ctx);
@@ -62,6 +62,32 @@ export async function runPipeline(
   } catch (error) {
     throw challenge(error, req, policy.authenticators);
   }
+}
+
+/**
+ * The request context, serialising as `{"user":…,"authenticator":"session"}`:
+ * never the request (its cookies and headers) or the credential record.
+ */
+const CONTEXT = Object.freeze({
+  toJSON(this: RequestContext) {
+    return { user: this.user, authenticator: this.authenticator?.name ?? null };
+  },
+});
+
+function context(
+  req: AuthRequest,
+  user: RequestContext['user'],
+  auth: unknown,
+  authenticator: Authenticator | null,
+  cookies: SetCookie[],
+): RequestContext {
+  const ctx = Object.create(CONTEXT) as { -readonly [K in keyof RequestContext]: RequestContext[K] };
+  ctx.req = req;
+  ctx.user = user;
+  ctx.auth = auth;
+  ctx.authenticator = authenticator;
+  ctx.cookies = cookies;
+  return ctx;
 }
 
 /** DRF's `check_permissions`: the first permission that refuses decides. */
@@ -126,7 +152,9 @@ function formToken(req: AuthRequest): string | undefined {
   if (req.method !== 'POST') return undefined;
   try {
     const body = parseBody(req, ['form', 'multipart']);
-    const value = (body.data as Record<string, unknown>).csrfmiddlewaretoken;
+    const data = body.data;
+    if (typeof data !== 'object' || data === null) return undefined;
+    const value = (data as Record<string, unknown>).csrfmiddlewaretoken;
     return typeof value === 'string' && value !== '' ? value : undefined;
   } catch {
     // Not a form body (JSON, or unparsable): Django's request.POST is empty then.

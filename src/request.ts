@@ -29,6 +29,12 @@ export interface AuthRequest {
   readonly secure: boolean;
   /** The raw body, when the adapter read one (at most the configured limit). */
   readonly rawBody: Buffer | null;
+  /**
+   * A body the framework had already parsed before Gatehouse saw the request
+   * (`express.json()`, Fastify's parsers): used as is, in place of `rawBody`.
+   * `undefined` when there was none.
+   */
+  readonly parsedBody: unknown;
 }
 
 export interface AuthRequestInit {
@@ -38,6 +44,7 @@ export interface AuthRequestInit {
   clientAddress: string;
   secure?: boolean;
   rawBody?: Buffer | null;
+  parsedBody?: unknown;
 }
 
 export function createAuthRequest(init: AuthRequestInit): AuthRequest {
@@ -54,6 +61,7 @@ export function createAuthRequest(init: AuthRequestInit): AuthRequest {
     clientAddress: init.clientAddress,
     secure: init.secure ?? false,
     rawBody: init.rawBody ?? null,
+    parsedBody: init.parsedBody,
   });
 }
 

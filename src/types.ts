@@ -29,10 +29,14 @@ export interface Authenticator {
   staleCookie?(req: AuthRequest): SetCookie | null;
 }
 
-/** The request as permissions and views see it. */
-export interface RequestContext {
+/**
+ * The request as permissions and views see it. `U` is `User` behind a
+ * permission that admits only authenticated users (`IsAuthenticated`,
+ * `IsAdminUser`), so handlers there need no null check.
+ */
+export interface RequestContext<U extends User | null = User | null> {
   readonly req: AuthRequest;
-  readonly user: User | null;
+  readonly user: U;
   readonly auth: unknown;
   /** The authenticator that succeeded, if any. */
   readonly authenticator: Authenticator | null;
@@ -43,6 +47,11 @@ export interface RequestContext {
 /** DRF's permission class: any object with `hasPermission` is one. */
 export interface Permission {
   readonly message?: string;
+  /**
+   * True when the permission is granted only to an authenticated user: views
+   * and guards behind it see `ctx.user` typed as `User`, never null.
+   */
+  readonly requiresUser?: boolean;
   hasPermission(ctx: RequestContext): boolean | Promise<boolean>;
   hasObjectPermission?(ctx: RequestContext, obj: unknown): boolean | Promise<boolean>;
 }
@@ -59,3 +68,20 @@ export interface CsrfCheck {
   /** `formToken`: the `csrfmiddlewaretoken` field of a form-encoded POST body, when there is one. */
   check(req: AuthRequest, formToken: string | undefined): void;
 }
+
+/** A permission granted only to authenticated users (`IsAuthenticated`, `IsAdminUser`, `and(IsAuthenticated, …)`). */
+export type UserPermission = Permission & { readonly requiresUser: true };
+
+/**
+ * The user type behind a list of permissions: `User` when one of them
+ * requires an authenticated user (DRF checks every permission), else `User | null`.
+ *
+ * ```ts
+ * type U = UserOf<[typeof IsAuthenticated]>; // User
+ * ```
+ */
+export type UserOf<P> = [
+  Extract<P extends readonly (infer E)[] ? E : never, { readonly requiresUser: true }>,
+] extends [never]
+  ? User | null
+  : User;

@@ -19,7 +19,7 @@ const ok: Handler = () => jsonResponse(200, { ok: true });
 const guarded = (auth: Authenticator) =>
   createView(
     { name: 'Things', authenticators: [auth], permissions: [IsAuthenticated], handlers: { GET: ok } },
-    defaults,
+    { defaults },
   );
 
 function wire(res: ApiResponse) {
@@ -27,7 +27,7 @@ function wire(res: ApiResponse) {
 }
 
 test("405 names the method and lists Allow in Django's order", async () => {
-  const view = createView({ name: 'Things', handlers: { DELETE: ok, GET: ok, POST: ok } }, defaults);
+  const view = createView({ name: 'Things', handlers: { DELETE: ok, GET: ok, POST: ok } }, { defaults });
   const res = await view.handle(makeRequest('PATCH'));
   assert.deepEqual(wire(res), {
     status: 405,
@@ -39,13 +39,13 @@ test("405 names the method and lists Allow in Django's order", async () => {
 test('a view with every handler allows GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS', () => {
   const view = createView(
     { name: 'All', handlers: { PATCH: ok, PUT: ok, DELETE: ok, POST: ok, GET: ok } },
-    defaults,
+    { defaults },
   );
   assert.deepEqual(view.allow, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 });
 
 test('HEAD is allowed only where GET is; OPTIONS always', () => {
-  const view = createView({ name: 'Login', handlers: { POST: ok } }, defaults);
+  const view = createView({ name: 'Login', handlers: { POST: ok } }, { defaults });
   assert.deepEqual(view.allow, ['POST', 'OPTIONS']);
 });
 
@@ -70,7 +70,7 @@ test('an authenticated PATCH on a view without PATCH is 405', async () => {
 });
 
 test('an unknown method is 405 too', async () => {
-  const view = createView({ name: 'Things', handlers: { GET: ok } }, defaults);
+  const view = createView({ name: 'Things', handlers: { GET: ok } }, { defaults });
   const res = await view.handle(makeRequest('BREW'));
   assert.deepEqual(wire(res), {
     status: 405,
@@ -82,14 +82,14 @@ test('an unknown method is 405 too', async () => {
 test('every response carries Allow, successes and errors alike, as DRF', async () => {
   const view = guarded(authenticator('Token'));
   assert.equal((await view.handle(makeRequest('GET'))).headers.allow, 'GET, HEAD, OPTIONS');
-  const open = createView({ name: 'Open', handlers: { GET: ok } }, defaults);
+  const open = createView({ name: 'Open', handlers: { GET: ok } }, { defaults });
   assert.equal((await open.handle(makeRequest('GET'))).headers.allow, 'GET, HEAD, OPTIONS');
 });
 
 test("OPTIONS answers DRF's SimpleMetadata", async () => {
   const view = createView(
     { name: 'Article List', parsers: ['json', 'form', 'multipart'], handlers: { GET: ok, POST: ok } },
-    defaults,
+    { defaults },
   );
   const res = await view.handle(makeRequest('OPTIONS'));
   assert.equal(res.status, 200);
@@ -101,20 +101,20 @@ test("OPTIONS answers DRF's SimpleMetadata", async () => {
   assert.equal(res.headers.allow, 'GET, POST, HEAD, OPTIONS');
 });
 
-test('CSRF-10: a view parses JSON only unless it opts into forms', async () => {
-  const view = createView(
-    {
-      name: 'Article List',
-      handlers: { POST: (ctx) => ({ status: 200, headers: {}, cookies: [], data: ctx.data() }) },
-    },
-    defaults,
-  );
+test("a view parses DRF's default parsers (JSON, form, multipart); a view may narrow them", async () => {
+  const echo: Handler = (ctx) => ({ status: 200, headers: {}, cookies: [], data: ctx.data() });
+  const view = createView({ name: 'Article List', handlers: { POST: echo } }, { defaults });
   const form = makeRequest('POST', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1');
-  assert.equal((await view.handle(form)).status, 415);
+  assert.deepEqual({ ...((await view.handle(form)).data as object) }, { a: '1' });
+  const narrow = createView(
+    { name: 'Article List', parsers: ['json'], handlers: { POST: echo } },
+    { defaults },
+  );
+  assert.equal((await narrow.handle(form)).status, 415);
 });
 
 test('OPTIONS metadata lists only the parsers the view accepts', async () => {
-  const view = createView({ name: 'Token', parsers: ['json'], handlers: { POST: ok } }, defaults);
+  const view = createView({ name: 'Token', parsers: ['json'], handlers: { POST: ok } }, { defaults });
   const res = await view.handle(makeRequest('OPTIONS'));
   assert.deepEqual((res.data as { parses: string[] }).parses, ['application/json']);
 });
@@ -138,7 +138,7 @@ test('HEAD runs the GET handler', async () => {
         },
       },
     },
-    defaults,
+    { defaults },
   );
   const res = await view.handle(makeRequest('HEAD'));
   assert.equal(res.status, 200);
@@ -147,7 +147,7 @@ test('HEAD runs the GET handler', async () => {
 });
 
 test('HEAD on a view without GET is 405', async () => {
-  const view = createView({ name: 'Login', handlers: { POST: ok } }, defaults);
+  const view = createView({ name: 'Login', handlers: { POST: ok } }, { defaults });
   const res = await view.handle(makeRequest('HEAD'));
   assert.deepEqual(wire(res), {
     status: 405,
@@ -157,7 +157,7 @@ test('HEAD on a view without GET is 405', async () => {
 });
 
 test('the body is parsed lazily: a handler that never reads it never sees a 415', async () => {
-  const view = createView({ name: 'Things', handlers: { POST: ok } }, defaults);
+  const view = createView({ name: 'Things', handlers: { POST: ok } }, { defaults });
   const res = await view.handle(makeRequest('POST', { 'content-type': 'text/plain' }, 'hello'));
   assert.equal(res.status, 200);
 });
@@ -165,7 +165,7 @@ test('the body is parsed lazily: a handler that never reads it never sees a 415'
 test("reading an unsupported body gives DRF's 415", async () => {
   const view = createView(
     { name: 'Things', handlers: { POST: (ctx) => jsonResponse(200, ctx.data()) } },
-    defaults,
+    { defaults },
   );
   const res = await view.handle(makeRequest('POST', { 'content-type': 'text/plain' }, 'hello'));
   assert.deepEqual(wire(res), {
@@ -189,7 +189,7 @@ test("data() parses once and respects the view's parsers", async () => {
         },
       },
     },
-    defaults,
+    { defaults },
   );
   const json = await view.handle(makeRequest('POST', { 'content-type': 'application/json' }, '{"a":[1]}'));
   assert.equal(responseBody(json).body, '{"a":[1]}');
@@ -203,7 +203,7 @@ test("data() parses once and respects the view's parsers", async () => {
 test('bad JSON read by a handler is 400 with the "JSON parse error - " prefix', async () => {
   const view = createView(
     { name: 'Things', handlers: { POST: (ctx) => jsonResponse(200, ctx.data()) } },
-    defaults,
+    { defaults },
   );
   const res = await view.handle(makeRequest('POST', { 'content-type': 'application/json' }, '{'));
   assert.equal(res.status, 400);
@@ -220,7 +220,7 @@ test('a handler that throws a programming error gives a bare 500', async () => {
         },
       },
     },
-    defaults,
+    { defaults },
   );
   const res = await view.handle(makeRequest('GET'));
   assert.deepEqual(wire(res), {
@@ -249,7 +249,7 @@ test("ctx.checkObject applies the 401/403 rule with the failing permission's mes
       permissions: [isAuthor],
       handlers,
     },
-    defaults,
+    { defaults },
   );
   const res = await signedIn.handle(makeRequest('PUT'));
   assert.equal(res.status, 403);
@@ -257,7 +257,7 @@ test("ctx.checkObject applies the 401/403 rule with the failing permission's mes
 
   const anonymous = createView(
     { name: 'Article', authenticators: [authenticator('Token')], permissions: [isAuthor], handlers },
-    defaults,
+    { defaults },
   );
   const anon = await anonymous.handle(makeRequest('PUT'));
   assert.equal(anon.status, 401);
@@ -267,7 +267,7 @@ test("ctx.checkObject applies the 401/403 rule with the failing permission's mes
 test('route params reach the handler', async () => {
   const view = createView(
     { name: 'Thing', handlers: { GET: (ctx) => jsonResponse(200, ctx.params) } },
-    defaults,
+    { defaults },
   );
   assert.deepEqual((await view.handle(makeRequest('GET'), { id: '3' })).data, { id: '3' });
 });
@@ -279,7 +279,7 @@ test("the view's own headers are added to every response without overriding the 
       headers: { 'cache-control': 'no-store', 'x-frame-options': 'DENY' },
       handlers: { GET: () => jsonResponse(200, {}, { 'cache-control': 'private' }) },
     },
-    defaults,
+    { defaults },
   );
   const res = await view.handle(makeRequest('GET'));
   assert.equal(res.headers['cache-control'], 'private');
@@ -291,7 +291,7 @@ test("the view's own headers are added to every response without overriding the 
 test('the view falls back to the default policy for what it does not set', async () => {
   const view = createView(
     { name: 'Things', handlers: { GET: ok } },
-    { authenticators: [authenticator('Token')], permissions: [IsAuthenticated], throttles: [] },
+    { defaults: { authenticators: [authenticator('Token')], permissions: [IsAuthenticated], throttles: [] } },
   );
   assert.equal((await view.handle(makeRequest('GET'))).status, 401);
 });

@@ -1,13 +1,14 @@
-import { MethodNotAllowed } from './errors.ts';
+import { MethodNotAllowed, NotAcceptable } from './errors.ts';
 import { type BodyKind, parseBody } from './http/body.ts';
 import { addVary } from './http/write.ts';
 import { challenge, checkObjectPermissions, type Policy, runPipeline } from './pipeline.ts';
-import type { AuthRequest } from './request.ts';
+import { type AuthRequest, header } from './request.ts';
 import { type ApiResponse, jsonResponse, toResponse } from './response.ts';
-import type { RequestContext } from './types.ts';
+import type { User } from './stores/types.ts';
+import type { Permission, RequestContext, UserOf } from './types.ts';
 
 /** What a handler sees: the authenticated request, its lazily parsed body, and object checks. */
-export interface ViewContext extends RequestContext {
+export interface ViewContext<U extends User | null = User | null> extends RequestContext<U> {
   /** DRF's `request.data`: parsed on first call; throws ParseError/UnsupportedMediaType. */
   data(): unknown;
   /** DRF's `check_object_permissions`. */
@@ -16,20 +17,30 @@ export interface ViewContext extends RequestContext {
   readonly params: Readonly<Record<string, string>>;
 }
 
-export type Handler = (ctx: ViewContext) => ApiResponse | Promise<ApiResponse>;
+export type Handler<U extends User | null = User | null> = (
+  ctx: ViewContext<U>,
+) => ApiResponse | Promise<ApiResponse>;
 
 export const VIEW_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type ViewMethod = (typeof VIEW_METHODS)[number];
 
-export interface ViewDefinition extends Partial<Policy> {
+/** What a view can render: JSON always; `html` lets a browsable-API wrapper render its answers as pages. */
+export type Renderer = 'json' | 'html';
+
+export interface ViewDefinition<P extends readonly Permission[] = readonly Permission[]>
+  extends Partial<Omit<Policy, 'permissions'>> {
   /** The endpoint's name, as the browsable API shows it ("Article List"). */
   name: string;
-  handlers: Partial<Record<ViewMethod, Handler>>;
+  /** DRF's `permission_classes`; `[IsAuthenticated]` types `ctx.user` as `User` in the handlers. */
+  permissions?: P;
+  handlers: Partial<Record<ViewMethod, Handler<UserOf<P>>>>;
   /**
-   * Body formats the view accepts; default JSON only, so a cross-site HTML form
-   * (a CORS "simple" request) cannot reach it (CSRF-10). Login views add forms.
+   * DRF's `parser_classes`: JSON, form and multipart by default (DRF's
+   * defaults); CSRF applies to session requests whatever the content type.
    */
   parsers?: readonly BodyKind[];
+  /** DRF's `renderer_classes`; a JSON-only view answers 406 to a client that accepts no JSON. Default both. */
+  renderers?: readonly Renderer[];
   /** Headers added to every response of this view (e.g. `cache-control: no-store`). */
   headers?: Record<string, string>;
 }
@@ -38,8 +49,32 @@ export interface View {
   readonly name: string;
   readonly allow: readonly string[];
   readonly headers: Readonly<Record<string, string>>;
+  readonly renderers: readonly Renderer[];
+  /** Runs the view: the pipeline, then the handler; never throws (errors are answers). */
   handle(req: AuthRequest, params?: Record<string, string>): Promise<ApiResponse>;
+  /**
+   * The view's answer to an error raised before it could run (a body over the
+   * limit, a body the framework could not read), finished like every other
+   * answer of the view (CORS, security headers).
+   */
+  fail(req: AuthRequest, error: unknown): ApiResponse;
 }
+
+/** Observes every answer of a view, with the request context when authentication ran to the end. */
+export type ResponseObserver = (req: AuthRequest, ctx: RequestContext | null, res: ApiResponse) => void;
+
+export interface ViewOptions {
+  /** The policy a view inherits where its definition says nothing (DRF's `DEFAULT_*` settings). */
+  defaults: Policy & { parsers?: readonly BodyKind[] };
+  observe?: ResponseObserver;
+  /** Answers a request before the view runs (a CORS preflight), or null. */
+  intercept?: (req: AuthRequest) => ApiResponse | null;
+  /** Runs on every answer, errors included (CORS headers, security headers, cookie repairs). */
+  finish?: (req: AuthRequest, res: ApiResponse) => void;
+}
+
+const DEFAULT_PARSERS: readonly BodyKind[] = ['json', 'form', 'multipart'];
+const DEFAULT_RENDERERS: readonly Renderer[] = ['json', 'html'];
 
 /**
  * An API view: DRF's `APIView.dispatch` — pipeline, then the handler (405 for
@@ -47,14 +82,15 @@ export interface View {
  * errors rendered by the one renderer.
  *
  * ```ts
- * const dashboard = createView({ name: 'Dashboard', ...policy, permissions: [IsAuthenticated],
- *   handlers: { GET: (ctx) => jsonResponse(200, { message: `Hello ${ctx.user!.username}` }) } });
+ * const dashboard = createView({ name: 'Dashboard', permissions: [IsAuthenticated],
+ *   handlers: { GET: (ctx) => jsonResponse(200, { message: `Hello ${ctx.user.username}` }) } }, { defaults });
  * ```
  */
-/** Observes every answer of a view, with the request context when authentication ran to the end. */
-export type ResponseObserver = (req: AuthRequest, ctx: RequestContext | null, res: ApiResponse) => void;
-
-export function createView(definition: ViewDefinition, defaults: Policy, observe?: ResponseObserver): View {
+export function createView<const P extends readonly Permission[] = readonly Permission[]>(
+  definition: ViewDefinition<P>,
+  options: ViewOptions,
+): View {
+  const { defaults, observe, intercept, finish } = options;
   const policy: Policy = {
     authenticators: definition.authenticators ?? defaults.authenticators,
     permissions: definition.permissions ?? defaults.permissions,
@@ -62,15 +98,29 @@ export function createView(definition: ViewDefinition, defaults: Policy, observe
     csrf: definition.csrf ?? defaults.csrf,
     alwaysCheckCsrf: definition.alwaysCheckCsrf ?? false,
   };
-  const handlers = definition.handlers;
+  const handlers = definition.handlers as Partial<Record<ViewMethod, Handler>>;
+  const parsers = definition.parsers ?? defaults.parsers ?? DEFAULT_PARSERS;
+  const renderers = definition.renderers ?? DEFAULT_RENDERERS;
+  const jsonOnly = !renderers.includes('html');
   const allow = [...VIEW_METHODS.filter((m) => handlers[m]), ...(handlers.GET ? ['HEAD'] : []), 'OPTIONS'];
   const headers = definition.headers ?? {};
   const readsSession = policy.authenticators.some((a) => a.enforcesCsrf);
 
+  function complete(req: AuthRequest, res: ApiResponse): ApiResponse {
+    res.headers.allow ??= allow.join(', ');
+    for (const [name, value] of Object.entries(headers)) res.headers[name] ??= value;
+    finish?.(req, res);
+    return res;
+  }
+
   async function handle(req: AuthRequest, params: Record<string, string> = {}): Promise<ApiResponse> {
+    const early = intercept?.(req);
+    if (early) return early;
     let res: ApiResponse;
     let seen: RequestContext | null = null;
     try {
+      // DRF's perform_content_negotiation runs first in initial(): a JSON-only view refuses such a client.
+      if (jsonOnly && !acceptsJson(header(req, 'accept'))) throw new NotAcceptable();
       const base = await runPipeline(req, policy, (ctx) => {
         seen = ctx;
       });
@@ -80,7 +130,7 @@ export function createView(definition: ViewDefinition, defaults: Policy, observe
         ...base,
         params,
         data() {
-          parsed ??= { value: parseBody(req, definition.parsers ?? ['json']).data };
+          parsed ??= { value: parseBody(req, parsers).data };
           return parsed.value;
         },
         checkObject: (obj) =>
@@ -88,7 +138,7 @@ export function createView(definition: ViewDefinition, defaults: Policy, observe
             throw challenge(e, req, policy.authenticators);
           }),
       };
-      if (method === 'OPTIONS') res = jsonResponse(200, metadata(definition));
+      if (method === 'OPTIONS') res = jsonResponse(200, metadata(definition.name, parsers, renderers));
       else {
         const handler = handlers[method as ViewMethod];
         if (!handler) throw new MethodNotAllowed(req.method, allow);
@@ -102,27 +152,40 @@ export function createView(definition: ViewDefinition, defaults: Policy, observe
       res.cookies.unshift(...(seen as RequestContext).cookies);
     // The session was consulted, so the answer depends on the cookie (DRF's `Vary: Cookie`).
     if (readsSession) res.headers.vary = addVary(res.headers.vary, 'Cookie');
-    res.headers.allow ??= allow.join(', ');
-    for (const [name, value] of Object.entries(headers)) res.headers[name] ??= value;
     observe?.(req, seen, res);
-    return res;
+    return complete(req, res);
   }
 
-  return Object.freeze({ name: definition.name, allow, headers, handle });
+  function fail(req: AuthRequest, error: unknown): ApiResponse {
+    return complete(req, toResponse(error));
+  }
+
+  return Object.freeze({ name: definition.name, allow, headers, renderers, handle, fail });
 }
 
-function metadata(definition: ViewDefinition): unknown {
+/** Whether an Accept header admits `application/json` (no header admits anything). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  if (accept.length > 4096) return false;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.find((p) => p.trim().startsWith('q='));
+    if (q && Number(q.trim().slice(2)) === 0) return false;
+    return ['application/json', 'application/*', '*/*'].includes(type.trim());
+  });
+}
+
+const MEDIA_TYPES: Record<BodyKind, string> = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+  multipart: 'multipart/form-data',
+};
+
+function metadata(name: string, parsers: readonly BodyKind[], renderers: readonly Renderer[]): unknown {
   return {
-    name: definition.name,
+    name,
     description: '',
-    renders: ['application/json', 'text/html'],
-    parses: (definition.parsers ?? ['json']).map(
-      (p) =>
-        ({
-          json: 'application/json',
-          form: 'application/x-www-form-urlencoded',
-          multipart: 'multipart/form-data',
-        })[p],
-    ),
+    renders: renderers.map((r) => (r === 'json' ? 'application/json' : 'text/html')),
+    parses: parsers.map((p) => MEDIA_TYPES[p]),
   };
 }

@@ -15,23 +15,30 @@ function files(dir: string): string[] {
   });
 }
 
-function imports(file: string): string[] {
+/** The modules a file imports; `dynamic: false` keeps only those loaded with it (static imports). */
+function imports(file: string, options: { dynamic?: boolean } = {}): string[] {
   const text = readFileSync(file, 'utf8');
   return [
     ...text.matchAll(
       /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
     ),
-  ].map((m) => m[1] ?? m[2]);
+  ]
+    .filter((m) => options.dynamic !== false || m[1] !== undefined)
+    .map((m) => m[1] ?? m[2]);
 }
 
-/** Every bare specifier reachable from an entry file through relative imports. */
+/**
+ * Every bare specifier loaded with an entry file through relative imports.
+ * Dynamic `import()`s load only when reached (the PostgreSQL and Redis stores
+ * when DATABASE_URL and REDIS_URL name them), so they are not followed.
+ */
 function reachablePackages(entry: string): Set<string> {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const walk = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const spec of imports(file)) {
+    for (const spec of imports(file, { dynamic: false })) {
       if (spec.startsWith('.')) walk(resolve(dirname(file), spec));
       else
         packages.add(
@@ -47,7 +54,9 @@ function reachablePackages(entry: string): Set<string> {
 }
 
 test('the core imports no web framework and no database driver', () => {
-  const edges = ['adapters', 'stores/sqlite', 'stores/postgres', 'stores/redis'].map((d) => join(SRC, d));
+  const edges = ['adapters', 'stores/sqlite', 'stores/postgres', 'stores/redis', 'cli'].map((d) =>
+    join(SRC, d),
+  );
   const offenders = files(SRC)
     .filter((f) => !edges.some((edge) => f.startsWith(edge + '/')))
     .flatMap((f) =>
@@ -79,10 +88,30 @@ test('the public entry point loads no framework and no network driver', () => {
   );
 });
 
-test('server/ and cli/ use the public API only, never src/internal', () => {
-  const offenders = [...files(join(ROOT, 'server')), ...files(join(ROOT, 'cli'))].flatMap((f) =>
+/** The package's public entry points: what `exports` in package.json names (in source form). */
+const PUBLIC_ENTRIES = new Set(
+  Object.values(
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).exports as Record<
+      string,
+      { default: string }
+    >,
+  ).map((entry) => entry.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')),
+);
+
+test('server/ uses the public API only: the entry points of the exports map, never a module inside', () => {
+  const offenders = files(join(ROOT, 'server')).flatMap((f) =>
     imports(f)
-      .filter((s) => s.includes('/src/') || s.includes('internal/'))
+      .filter((s) => s.startsWith('.') && resolve(dirname(f), s).startsWith(SRC))
+      .filter((s) => !PUBLIC_ENTRIES.has(relative(ROOT, resolve(dirname(f), s))))
+      .map((s) => `${relative(ROOT, f)}: ${s}`),
+  );
+  assert.deepEqual(offenders, []);
+});
+
+test('the CLI uses the library, never the reference server', () => {
+  const offenders = files(join(SRC, 'cli')).flatMap((f) =>
+    imports(f)
+      .filter((s) => s.includes('server/'))
       .map((s) => `${relative(ROOT, f)}: ${s}`),
   );
   assert.deepEqual(offenders, []);

@@ -2,13 +2,13 @@ import {
   AllowAny,
   type ApiResponse,
   type AuthRequest,
-  escapeHtml,
   type Gatehouse,
   isSafeRedirect,
+  type Route,
   Throttled,
   type View,
-} from '#gatehouse';
-import type { Route } from '../route.ts';
+} from '../../src/index.ts';
+import { escapeHtml } from '../browsable-api.ts';
 
 const NEVER_CACHE = { 'cache-control': 'max-age=0, no-cache, no-store, must-revalidate, private' };
 const BAD_LOGIN =
@@ -101,7 +101,7 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
     parsers: ['form', 'multipart'],
     handlers: {
       POST: async (ctx) => {
-        const cookie = await gh.logoutSession(ctx.req);
+        const cookie = await gh.logout(ctx.req);
         // Django's LogoutView reads `next` from the POST body first, then the query string.
         const body = ctx.data() as Record<string, unknown>;
         const next =
@@ -117,8 +117,8 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
   });
 
   return [
-    { path: '/api-auth/login/', view: htmlErrors(login), browsable: false },
-    { path: '/api-auth/logout/', view: htmlErrors(logout), browsable: false },
+    { name: 'browsable-login', path: '/api-auth/login/', view: htmlErrors(login), group: 'pages' },
+    { name: 'browsable-logout', path: '/api-auth/logout/', view: htmlErrors(logout), group: 'pages' },
   ];
 }
 

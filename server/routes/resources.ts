@@ -9,10 +9,10 @@ import {
   NotFound,
   type Permission,
   type RequestContext,
+  type Route,
   SAFE_METHODS,
   type ViewContext,
-} from '#gatehouse';
-import type { Route } from '../route.ts';
+} from '../../src/index.ts';
 import { adminUserJson, articleJson } from '../serialize.ts';
 
 /** The DRF tutorial's object permission: anyone may read, only the author may write. */
@@ -44,7 +44,7 @@ export function resourceRoutes(gh: Gatehouse): Route[] {
     name: 'Dashboard',
     permissions: [IsAuthenticated],
     handlers: {
-      GET: (ctx) => jsonResponse(200, { message: `Hello ${ctx.user!.username}, welcome to your dashboard` }),
+      GET: (ctx) => jsonResponse(200, { message: `Hello ${ctx.user.username}, welcome to your dashboard` }),
     },
   });
 
@@ -58,7 +58,7 @@ export function resourceRoutes(gh: Gatehouse): Route[] {
       session,
     ],
     permissions: [IsAuthenticated],
-    handlers: { GET: (ctx) => jsonResponse(200, { username: ctx.user!.username, email: ctx.user!.email }) },
+    handlers: { GET: (ctx) => jsonResponse(200, { username: ctx.user.username, email: ctx.user.email }) },
   });
 
   const articleList = gh.view({
@@ -116,10 +116,10 @@ export function resourceRoutes(gh: Gatehouse): Route[] {
   });
 
   return [
-    { path: '/api/dashboard/', view: dashboard },
-    { path: '/api/profile/', view: profile },
-    { path: '/api/articles/', view: articleList },
-    { path: '/api/articles/:id/', view: articleDetail },
-    { path: '/api/admin/users/', view: adminUsers },
+    { name: 'dashboard', path: '/api/dashboard/', view: dashboard, group: 'examples' },
+    { name: 'profile', path: '/api/profile/', view: profile, group: 'examples' },
+    { name: 'article-list', path: '/api/articles/', view: articleList, group: 'examples' },
+    { name: 'article-detail', path: '/api/articles/:id/', view: articleDetail, group: 'examples' },
+    { name: 'admin-users', path: '/api/admin/users/', view: adminUsers, group: 'examples' },
   ];
 }

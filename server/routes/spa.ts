@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
-import { AllowAny, createView } from '#gatehouse';
-import type { Route } from '../route.ts';
+import { AllowAny, type Gatehouse, type Route } from '../../src/index.ts';
 
 const PUBLIC = new URL('../public/', import.meta.url);
 
@@ -20,23 +19,38 @@ const SECURITY_HEADERS = {
  * once at start-up by Node's own type stripping, so `npm start` needs no
  * bundler and nothing is fetched from a CDN.
  */
-export function spaRoutes(): Route[] {
+export function spaRoutes(gh: Gatehouse): Route[] {
   const html = readFileSync(new URL('index.html', PUBLIC), 'utf8');
   const css = readFileSync(new URL('app.css', PUBLIC), 'utf8');
   const js = stripTypeScriptTypes(readFileSync(new URL('app.ts', PUBLIC), 'utf8'));
   const file = (name: string, type: string, text: string) =>
-    createView(
-      {
-        name,
-        headers: { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-cache' },
-        handlers: { GET: () => ({ status: 200, headers: {}, cookies: [], text }) },
-      },
-      { authenticators: [], permissions: [AllowAny], throttles: [] },
-    );
+    gh.view({
+      name,
+      authenticators: [],
+      permissions: [AllowAny],
+      throttles: [],
+      headers: { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-cache' },
+      handlers: { GET: () => ({ status: 200, headers: {}, cookies: [], text }) },
+    });
   return [
-    { path: '/', view: file('App', 'text/html; charset=utf-8', html), browsable: false },
-    { path: '/app.js', view: file('App script', 'text/javascript; charset=utf-8', js), browsable: false },
-    { path: '/app.css', view: file('App styles', 'text/css; charset=utf-8', css), browsable: false },
-    { path: '/favicon.ico', view: file('Icon', 'image/svg+xml', ICON), browsable: false },
+    { name: 'spa', path: '/', view: file('App', 'text/html; charset=utf-8', html), group: 'pages' },
+    {
+      name: 'spa-app-js',
+      path: '/app.js',
+      view: file('App script', 'text/javascript; charset=utf-8', js),
+      group: 'pages',
+    },
+    {
+      name: 'spa-app-css',
+      path: '/app.css',
+      view: file('App styles', 'text/css; charset=utf-8', css),
+      group: 'pages',
+    },
+    {
+      name: 'spa-favicon-ico',
+      path: '/favicon.ico',
+      view: file('Icon', 'image/svg+xml', ICON),
+      group: 'pages',
+    },
   ];
 }

@@ -1,44 +1,134 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { PayloadTooLarge } from '../errors.ts';
+/**
+ * `gatehouse-auth/hono`: Gatehouse in a Hono app (on @hono/node-server, Bun
+ * or Deno). `mount` serves the library's endpoints, `serve` one view,
+ * `protect` is middleware for routes of your own that sets `c.get('gatehouse')`.
+ *
+ * ```ts
+ * const app = new Hono<{ Variables: GatehouseVariables }>();
+ * mount(app, gh.urls());
+ * app.get('/api/me/notes/', protect(gh, { permissions: [IsAuthenticated] }), (c) =>
+ *   c.json(notesOf(c.get('gatehouse').user.id)));
+ * ```
+ */
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { ConfigurationError, NotFound, PayloadTooLarge } from '../errors.ts';
+import type { Gatehouse } from '../gatehouse.ts';
 import { clientInfo } from '../http/client.ts';
+import { routePattern } from '../http/route-pattern.ts';
 import { toWire } from '../http/write.ts';
+import type { Policy } from '../pipeline.ts';
 import { type AuthRequest, createAuthRequest } from '../request.ts';
 import { type ApiResponse, toResponse } from '../response.ts';
-import type { RequestContext } from '../types.ts';
+import type { Permission, RequestContext, UserOf } from '../types.ts';
 import type { View } from '../view.ts';
+import type { Route } from '../views/route.ts';
+import { needsFormBody, slashRedirect } from './shared.ts';
 
 export interface HonoAdapterOptions {
+  /** Honour one proxy's `X-Forwarded-For` (rightmost) and `X-Forwarded-Proto`. Default false. */
   trustProxy?: boolean;
+  /** Bytes; a larger body answers 413 without being read past the limit. Default 1 MiB. */
   bodyLimit?: number;
   now?: () => number;
-  /** The peer address; on @hono/node-server pass `(c) => c.env.incoming.socket.remoteAddress`. */
+  /**
+   * The client's address. By default it is found where each runtime puts it
+   * (@hono/node-server's socket, Bun's `requestIP`, Deno's `remoteAddr`);
+   * a request whose address cannot be found is refused (500) rather than
+   * sharing one throttle bucket with every other client.
+   */
   peer?: (c: Context) => string | undefined;
 }
 
-/** Builds the AuthRequest of a Hono (Fetch API) request. */
-export async function fromHonoContext(c: Context, options: HonoAdapterOptions = {}): Promise<AuthRequest> {
+/** The variables `protect` sets: `new Hono<{ Variables: GatehouseVariables }>()`. */
+export type GatehouseVariables<U extends RequestContext['user'] = RequestContext['user']> = {
+  gatehouse: RequestContext<U>;
+};
+
+interface RuntimeEnv {
+  incoming?: { socket?: { remoteAddress?: string } };
+  remoteAddr?: { hostname?: string };
+  requestIP?: (request: Request) => { address?: string } | null;
+}
+
+/** Where each runtime keeps the peer address. */
+function runtimePeer(c: Context): string | undefined {
+  const env = c.env as RuntimeEnv | undefined;
+  if (!env || typeof env !== 'object') return undefined;
+  return (
+    env.incoming?.socket?.remoteAddress ??
+    env.remoteAddr?.hostname ??
+    (typeof env.requestIP === 'function' ? (env.requestIP(c.req.raw)?.address ?? undefined) : undefined)
+  );
+}
+
+/**
+ * Builds the AuthRequest of a Hono request. The body is read (up to the
+ * limit) into Hono's own body cache, so `c.req.json()` still works after.
+ */
+export async function fromHonoContext(
+  c: Context,
+  options: HonoAdapterOptions & { readBody?: boolean } = {},
+): Promise<AuthRequest> {
   const raw = c.req.raw;
   const headers: Record<string, string> = {};
   raw.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const body = raw.body ? Buffer.from(await raw.arrayBuffer()) : null;
-  if (body && body.length > (options.bodyLimit ?? 1_048_576)) throw new PayloadTooLarge();
+  const peer = options.peer ? options.peer(c) : runtimePeer(c);
+  if (!peer) {
+    throw new ConfigurationError(
+      'gatehouse-auth/hono: cannot find the client address; pass { peer: (c) => … } to the adapter',
+    );
+  }
   const url = new URL(raw.url);
   const { clientAddress, secure } = clientInfo({
-    peer: options.peer?.(c),
+    peer,
     headers,
     encrypted: url.protocol === 'https:',
     trustProxy: options.trustProxy ?? false,
   });
+  const rawBody =
+    options.readBody === false || !raw.body ? null : await readBody(c, options.bodyLimit ?? 1_048_576);
   return createAuthRequest({
     method: raw.method,
     url: url.pathname + url.search,
     headers,
     clientAddress,
     secure,
-    rawBody: body,
+    rawBody,
   });
+}
+
+type BodyCache = Record<string, Promise<unknown> | undefined>;
+
+async function readBody(c: Context, limit: number): Promise<Buffer | null> {
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (declared > limit) throw new PayloadTooLarge();
+  const cache = (c.req as unknown as { bodyCache: BodyCache }).bodyCache;
+  if (Object.keys(cache).length > 0) {
+    // Another middleware read it already: Hono converts its cached reading.
+    const buffer = Buffer.from(await c.req.arrayBuffer());
+    if (buffer.length > limit) throw new PayloadTooLarge();
+    return buffer.length > 0 ? buffer : null;
+  }
+  const reader = (c.req.raw.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new PayloadTooLarge();
+    }
+    chunks.push(value);
+  }
+  const buffer = Buffer.concat(chunks);
+  // Leave the bytes where Hono's c.req.json()/text()/parseBody() look first.
+  const copy = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+  cache.arrayBuffer = Promise.resolve(copy);
+  return size > 0 ? buffer : null;
 }
 
 /** An ApiResponse as a Fetch Response (several Set-Cookie lines kept apart). */
@@ -51,37 +141,106 @@ export function toFetchResponse(res: ApiResponse, method: string, now = Date.now
   return new Response(wire.body ?? null, { status: wire.status, headers });
 }
 
-/**
- * Hono middleware running a Gatehouse check; the result is `c.get('gatehouse')`.
- *
- * ```ts
- * app.get('/me', protect((req) => gh.check(req, { permissions: [IsAuthenticated] })), (c) =>
- *   c.json({ user: c.get('gatehouse').user?.username }));
- * ```
- */
-export function protect(
-  check: (req: AuthRequest) => Promise<RequestContext>,
-  options: HonoAdapterOptions = {},
-): MiddlewareHandler {
-  return async (c, next) => {
-    try {
-      c.set('gatehouse' as never, (await check(await fromHonoContext(c, options))) as never);
-    } catch (error) {
-      return toFetchResponse(toResponse(error), c.req.method, options.now?.());
-    }
-    await next();
-  };
+/** The request without its body, for answering an error raised before the view ran. */
+function bareRequest(c: Context, options: HonoAdapterOptions): AuthRequest | null {
+  try {
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const url = new URL(c.req.raw.url);
+    const peer = (options.peer ? options.peer(c) : runtimePeer(c)) ?? '';
+    return createAuthRequest({
+      method: c.req.method,
+      url: url.pathname + url.search,
+      headers,
+      clientAddress: peer,
+    });
+  } catch {
+    return null;
+  }
 }
 
-/** Serves a Gatehouse view as a Hono handler: `app.all('/api/articles/:id/', serve(view))`. */
+/** Serves one view as a Hono handler: `app.all('/api/things/:id/', serve(view))`. */
 export function serve(view: View, options: HonoAdapterOptions = {}) {
   return async (c: Context): Promise<Response> => {
     let res: ApiResponse;
     try {
       res = await view.handle(await fromHonoContext(c, options), c.req.param() as Record<string, string>);
     } catch (error) {
-      res = toResponse(error);
+      if (error instanceof ConfigurationError) console.error(`gatehouse: ${error.message}`);
+      const req = bareRequest(c, options);
+      res = req ? view.fail(req, error) : toResponse(error);
+      // The rest of the body was never read: the connection cannot carry another request.
+      if (error instanceof PayloadTooLarge) res.headers.connection = 'close';
     }
     return toFetchResponse(res, c.req.method, options.now?.());
   };
+}
+
+/**
+ * Middleware guarding a route of your own: authentication, CSRF, permissions
+ * and throttles run; the context is `c.get('gatehouse')` (its user typed
+ * `User` when the permissions require one), or the refusal is answered. The
+ * body stays readable by `c.req.json()` and the like.
+ *
+ * ```ts
+ * app.post('/api/notes/', protect(gh, { permissions: [IsAuthenticated] }), async (c) =>
+ *   c.json({ by: c.get('gatehouse').user.username, text: (await c.req.json()).text }, 201));
+ * ```
+ */
+export function protect<const P extends readonly Permission[] = readonly Permission[]>(
+  gh: Gatehouse,
+  policy: Partial<Omit<Policy, 'permissions'>> & { permissions?: P } = {},
+  options: HonoAdapterOptions = {},
+): MiddlewareHandler<{ Variables: GatehouseVariables<UserOf<P>> }> {
+  return async (c, next) => {
+    let req: AuthRequest | null = null;
+    try {
+      const headers = Object.fromEntries(c.req.raw.headers);
+      req = await fromHonoContext(c, { ...options, readBody: needsFormBody(gh, c.req.method, headers) });
+      c.set('gatehouse', (await gh.check(req, policy)) as RequestContext<UserOf<P>>);
+    } catch (error) {
+      if (error instanceof ConfigurationError) console.error(`gatehouse: ${error.message}`);
+      const res = toResponse(error);
+      if (req) gh.finish(req, res);
+      if (error instanceof PayloadTooLarge) res.headers.connection = 'close';
+      return toFetchResponse(res, c.req.method, options.now?.());
+    }
+    await next();
+  };
+}
+
+/**
+ * Serves every route of `gh.urls()` in one call, with Django's APPEND_SLASH
+ * (`/api/login` answers 301 to `/api/login/`).
+ *
+ * ```ts
+ * mount(app, gh.urls());
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its Env and schema
+export function mount<A extends Hono<any, any, any>>(
+  app: A,
+  routes: readonly Route[],
+  options: HonoAdapterOptions = {},
+): A {
+  const patterns = routes.map((r) => routePattern(r.path));
+  const exists = (candidate: string) => patterns.some((match) => match(candidate));
+  for (const route of routes) {
+    const handler = serve(route.view, options);
+    app.all(route.path, handler);
+    if (route.path.endsWith('/') && route.path !== '/') {
+      const bare = route.path.slice(0, -1);
+      if (route.slashOptional) app.all(bare, handler);
+      else
+        app.all(bare, (c: Context) => {
+          const url = new URL(c.req.raw.url);
+          const res =
+            slashRedirect(url.pathname, url.pathname + url.search, exists) ?? toResponse(new NotFound());
+          return toFetchResponse(res, c.req.method, options.now?.());
+        });
+    }
+  }
+  return app;
 }

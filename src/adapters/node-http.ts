@@ -1,24 +1,85 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/**
+ * `gatehouse-auth/node-http`: Gatehouse on a bare `node:http` server. The
+ * same three functions as every adapter — `mount` serves the library's
+ * endpoints, `serve` one view, `protect` guards a route of your own.
+ *
+ * ```ts
+ * createServer(mount(gh.urls(), { fallback: myApp })).listen(8000);
+ * ```
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { PayloadTooLarge } from '../errors.ts';
+import { NotFound, PayloadTooLarge } from '../errors.ts';
+import type { Gatehouse } from '../gatehouse.ts';
+import { parseBody } from '../http/body.ts';
 import { clientInfo } from '../http/client.ts';
+import { routePattern } from '../http/route-pattern.ts';
 import { toWire } from '../http/write.ts';
+import type { Policy } from '../pipeline.ts';
 import { type AuthRequest, createAuthRequest } from '../request.ts';
 import { type ApiResponse, toResponse } from '../response.ts';
+import type { Permission, RequestContext, UserOf } from '../types.ts';
+import type { View } from '../view.ts';
+import type { Route } from '../views/route.ts';
+import { needsFormBody, slashRedirect } from './shared.ts';
 
 export interface NodeAdapterOptions {
+  /** Honour one proxy's `X-Forwarded-For` (rightmost) and `X-Forwarded-Proto`. Default false. */
   trustProxy?: boolean;
-  /** Bytes; larger bodies answer 413 before anything is parsed. Default 1 MiB. */
+  /** Bytes; a larger body answers 413 before anything is parsed. Default 1 MiB. */
   bodyLimit?: number;
+  /** The clock cookies' `Expires` are written with; default `Date.now`. */
   now?: () => number;
 }
 
-/** Reads a node:http request (body included, up to the limit) into an AuthRequest. */
+/** A node request as frameworks leave it: `body` is set when a body parser ran first. */
+type NodeRequest = IncomingMessage & { body?: unknown; params?: Record<string, string> };
+
+const DEFAULT_LIMIT = 1_048_576;
+
+/**
+ * Reads a node:http request into an AuthRequest. The body is read up to the
+ * limit — unless `readBody` is false, or a body parser already consumed it,
+ * in which case its result (`req.body`) is used.
+ */
 export async function fromNodeRequest(
-  req: IncomingMessage,
-  options: NodeAdapterOptions = {},
+  req: NodeRequest,
+  options: NodeAdapterOptions & { readBody?: boolean } = {},
 ): Promise<AuthRequest> {
-  const limit = options.bodyLimit ?? 1_048_576;
+  const { clientAddress, secure } = clientInfo({
+    peer: req.socket.remoteAddress,
+    headers: req.headers,
+    encrypted: Boolean((req.socket as TLSSocket).encrypted),
+    trustProxy: options.trustProxy ?? false,
+  });
+  let rawBody: Buffer | null = null;
+  let parsedBody: unknown;
+  if (req.readableEnded || (req.body !== undefined && !req.readable)) {
+    // A body parser got there first: take its reading (a Buffer or text is still raw bytes).
+    if (Buffer.isBuffer(req.body)) rawBody = req.body;
+    else if (typeof req.body === 'string') rawBody = Buffer.from(req.body);
+    else parsedBody = req.body;
+  } else if (options.readBody !== false && hasBody(req)) {
+    rawBody = await readBody(req, options.bodyLimit ?? DEFAULT_LIMIT);
+  }
+  return createAuthRequest({
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    clientAddress,
+    secure,
+    rawBody,
+    parsedBody,
+  });
+}
+
+/** HTTP/1.1 framing: a request without Content-Length or Transfer-Encoding has no body. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new PayloadTooLarge();
   const chunks: Buffer[] = [];
@@ -28,6 +89,62 @@ export async function fromNodeRequest(
     if (size > limit) throw new PayloadTooLarge();
     chunks.push(chunk as Buffer);
   }
+  return size > 0 ? Buffer.concat(chunks) : null;
+}
+
+/**
+ * Writes an ApiResponse to a node:http response. A write that fails (a header
+ * value node refuses) still answers: 500 if nothing was sent, else the socket closes.
+ */
+export function writeNodeResponse(
+  res: ServerResponse,
+  response: ApiResponse,
+  method: string,
+  now = Date.now(),
+): void {
+  const wire = toWire(response, now, method);
+  try {
+    res.writeHead(wire.status, wire.headers);
+    res.end(wire.body);
+  } catch {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    const body = '{"detail":"A server error occurred."}';
+    res.writeHead(500, { 'content-type': 'application/json', 'content-length': String(body.length) });
+    res.end(body);
+  }
+}
+
+/** What a refused request gets: the error, finished by the Gatehouse (CORS, security headers). */
+function refusal(gh: Gatehouse, req: AuthRequest | null, error: unknown): ApiResponse {
+  const res = toResponse(error);
+  if (req) gh.finish(req, res);
+  return res;
+}
+
+/**
+ * Serves one view as a connect-style handler (`req.params` from your router,
+ * if any): `app.use('/api/things/', serve(view))`.
+ */
+export function serve(view: View, options: NodeAdapterOptions = {}) {
+  return async (req: NodeRequest, res: ServerResponse, params?: Record<string, string>): Promise<void> => {
+    let response: ApiResponse;
+    try {
+      response = await view.handle(await fromNodeRequest(req, options), params ?? req.params ?? {});
+    } catch (error) {
+      // Only reading the body can fail here: answer as the view would.
+      response = view.fail(bareRequest(req, options), error);
+      if (error instanceof PayloadTooLarge) res.setHeader('connection', 'close');
+    }
+    writeNodeResponse(res, response, req.method ?? 'GET', options.now?.() ?? Date.now());
+  };
+}
+
+/** The request without its body, for answering an error raised while reading the body. */
+function bareRequest(req: NodeRequest, options: NodeAdapterOptions): AuthRequest {
   const { clientAddress, secure } = clientInfo({
     peer: req.socket.remoteAddress,
     headers: req.headers,
@@ -40,41 +157,84 @@ export async function fromNodeRequest(
     headers: req.headers,
     clientAddress,
     secure,
-    rawBody: size > 0 ? Buffer.concat(chunks) : null,
   });
 }
 
-/** Writes an ApiResponse to a node:http response. */
-export function writeNodeResponse(
-  res: ServerResponse,
-  response: ApiResponse,
-  method: string,
-  now = Date.now(),
-): void {
-  const wire = toWire(response, now, method);
-  res.writeHead(wire.status, wire.headers);
-  res.end(wire.body);
+/**
+ * Guards a route of your own (connect-style middleware): authentication,
+ * CSRF, permissions and throttles run; the request context lands on
+ * `req.gatehouse`, or the refusal is answered. The body is left for your
+ * handler unless the CSRF check needs a form's `csrfmiddlewaretoken`; then
+ * the parsed fields are left on `req.body`.
+ *
+ * ```ts
+ * const guard = protect(gh, { permissions: [IsAuthenticated] });
+ * guard(req, res, () => res.end(`hello ${req.gatehouse.user.username}`));
+ * ```
+ */
+export function protect<const P extends readonly Permission[] = readonly Permission[]>(
+  gh: Gatehouse,
+  policy: Partial<Omit<Policy, 'permissions'>> & { permissions?: P } = {},
+  options: NodeAdapterOptions = {},
+) {
+  return async (
+    req: NodeRequest & { gatehouse?: RequestContext<UserOf<P>> },
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+  ): Promise<void> => {
+    let authReq: AuthRequest | null = null;
+    try {
+      authReq = await fromNodeRequest(req, {
+        ...options,
+        readBody: needsFormBody(gh, req.method, req.headers),
+      });
+      if (authReq.rawBody && req.body === undefined) req.body = formFields(authReq);
+      req.gatehouse = await gh.check(authReq, policy);
+    } catch (error) {
+      writeNodeResponse(res, refusal(gh, authReq, error), req.method ?? 'GET', options.now?.() ?? Date.now());
+      return;
+    }
+    next();
+  };
+}
+
+/** The fields of a form body Gatehouse had to read, handed on as a body parser would leave them. */
+function formFields(req: AuthRequest): unknown {
+  try {
+    return parseBody(req, ['form', 'multipart']).data;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * A node:http request listener serving a Gatehouse handler:
+ * Serves every route (from `gh.urls()`) on node:http, with Django's
+ * APPEND_SLASH; anything else goes to `fallback` (default: DRF's 404).
  *
  * ```ts
- * http.createServer(nodeHandler((req) => view.handle(req))).listen(8000);
+ * createServer(mount(gh.urls(), { fallback: (req, res) => res.writeHead(404).end() })).listen(8000);
  * ```
  */
-export function nodeHandler(
-  handle: (req: AuthRequest) => Promise<ApiResponse>,
-  options: NodeAdapterOptions = {},
-) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let response: ApiResponse;
-    try {
-      response = await handle(await fromNodeRequest(req, options));
-    } catch (error) {
-      response = toResponse(error);
-      if (error instanceof PayloadTooLarge) res.setHeader('connection', 'close');
+export function mount(
+  routes: readonly Route[],
+  options: NodeAdapterOptions & { fallback?: RequestListener } = {},
+): RequestListener {
+  const table = routes.map((route) => ({
+    route,
+    match: routePattern(route.path),
+    handler: serve(route.view, options),
+  }));
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    for (const { route, match, handler } of table) {
+      const params = match(path) ?? (route.slashOptional && !path.endsWith('/') ? match(`${path}/`) : null);
+      if (params) return void handler(req, res, params);
     }
-    writeNodeResponse(res, response, req.method ?? 'GET', options.now?.() ?? Date.now());
+    const redirect = slashRedirect(path, url, (candidate) => table.some((t) => t.match(candidate)));
+    if (redirect) return writeNodeResponse(res, redirect, req.method ?? 'GET', options.now?.() ?? Date.now());
+    if (options.fallback) return void options.fallback(req, res);
+    writeNodeResponse(res, toResponse(new NotFound()), req.method ?? 'GET', options.now?.() ?? Date.now());
   };
 }

@@ -27,22 +27,29 @@ export function parseBody(
   accept: readonly BodyKind[] = ['json', 'form', 'multipart'],
 ): ParsedBody {
   const raw = req.rawBody;
-  const type = mediaType(req);
-  if (!raw || raw.length === 0) return { kind: 'empty', data: {} };
-  const kind: BodyKind | null =
-    type === 'application/json'
-      ? 'json'
-      : type === 'application/x-www-form-urlencoded'
-        ? 'form'
-        : type === 'multipart/form-data'
-          ? 'multipart'
-          : null;
+  const parsed = req.parsedBody;
+  if ((!raw || raw.length === 0) && parsed === undefined) return { kind: 'empty', data: {} };
+  const kind = bodyKind(req);
   // A body without a Content-Type is DRF's `Unsupported media type "" in request.`
   if (kind === null || !accept.includes(kind))
     throw new UnsupportedMediaType(header(req, 'content-type') ?? '');
+  // The framework parsed it already (a global body parser ran first): take its reading.
+  if (!raw || raw.length === 0) return { kind, data: parsed };
   if (kind === 'json') return { kind, data: parseJson(raw) };
   if (kind === 'form') return { kind, data: lastValues(new URLSearchParams(decodeUtf8(raw, 'Form'))) };
   return { kind, data: parseMultipart(raw, header(req, 'content-type') ?? '') };
+}
+
+/** Which of DRF's parsers a request's Content-Type selects, or null for none. */
+export function bodyKind(req: AuthRequest): BodyKind | null {
+  const type = mediaType(req);
+  return type === 'application/json'
+    ? 'json'
+    : type === 'application/x-www-form-urlencoded'
+      ? 'form'
+      : type === 'multipart/form-data'
+        ? 'multipart'
+        : null;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -1,4 +1,14 @@
-import type { Permission, RequestContext } from '../types.ts';
+import type { Permission, RequestContext, UserPermission } from '../types.ts';
+
+type Guarded = { readonly requiresUser: true };
+/** `and(…)` requires a user when any operand does. */
+type AndOf<P extends readonly Permission[]> = [Extract<P[number], Guarded>] extends [never]
+  ? Permission
+  : UserPermission;
+/** `or(…)` requires a user when every operand does. */
+type OrOf<P extends readonly Permission[]> = [Exclude<P[number], Guarded>] extends [never]
+  ? UserPermission
+  : Permission;
 
 // DRF's composed permissions carry no message: a denial always uses the default text.
 
@@ -7,8 +17,9 @@ async function objectPermission(p: Permission, ctx: RequestContext, obj: unknown
 }
 
 /** DRF's `A & B`, short-circuiting. `and(IsAuthenticated, IsAuthor)` */
-export function and(...permissions: Permission[]): Permission {
+export function and<const P extends readonly Permission[]>(...permissions: P): AndOf<P> {
   return Object.freeze({
+    requiresUser: permissions.some((p) => p.requiresUser === true),
     async hasPermission(ctx: RequestContext) {
       for (const p of permissions) if (!(await p.hasPermission(ctx))) return false;
       return true;
@@ -17,7 +28,7 @@ export function and(...permissions: Permission[]): Permission {
       for (const p of permissions) if (!(await objectPermission(p, ctx, obj))) return false;
       return true;
     },
-  });
+  }) as Permission as AndOf<P>;
 }
 
 /**
@@ -25,8 +36,9 @@ export function and(...permissions: Permission[]): Permission {
  * grants the object only if it also grants the view, so `IsAdminUser | IsAuthor`
  * cannot let a non-author through on the strength of a view-level grant alone.
  */
-export function or(...permissions: Permission[]): Permission {
+export function or<const P extends readonly Permission[]>(...permissions: P): OrOf<P> {
   return Object.freeze({
+    requiresUser: permissions.length > 0 && permissions.every((p) => p.requiresUser === true),
     async hasPermission(ctx: RequestContext) {
       for (const p of permissions) if (await p.hasPermission(ctx)) return true;
       return false;
@@ -37,12 +49,13 @@ export function or(...permissions: Permission[]): Permission {
       }
       return false;
     },
-  });
+  }) as Permission as OrOf<P>;
 }
 
 /** DRF's `~A`: negates both checks. */
 export function not(permission: Permission): Permission {
   return Object.freeze({
+    requiresUser: false,
     async hasPermission(ctx: RequestContext) {
       return !(await permission.hasPermission(ctx));
     },

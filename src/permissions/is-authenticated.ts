@@ -1,7 +1,8 @@
-import type { Permission, RequestContext } from '../types.ts';
+import type { RequestContext, UserPermission } from '../types.ts';
 
 /** DRF's `IsAuthenticated`. `permissions: [IsAuthenticated]` */
-export const IsAuthenticated: Permission = Object.freeze({
+export const IsAuthenticated: UserPermission = Object.freeze({
+  requiresUser: true,
   hasPermission: (ctx: RequestContext) => ctx.user !== null,
   hasObjectPermission: () => true,
 });

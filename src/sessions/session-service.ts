@@ -5,6 +5,8 @@ import { type Clock, systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
 import { cryptoRandom, type Random } from '../internal/random.ts';
 import { timingSafeEqual } from '../internal/timing-safe-equal.ts';
+import type { Origin, SecurityEvents } from '../logging/security-events.ts';
+import type { Revocations } from '../revocations.ts';
 import type { SessionRecord, SessionStore, User, UserStore } from '../stores/types.ts';
 import { sessionAuthHash, sessionAuthHashKey } from './session-auth-hash.ts';
 import { isWellFormedSessionKey, newSessionKey } from './session-key.ts';
@@ -19,6 +21,9 @@ export interface SessionSettings {
   absoluteTimeout?: number;
   cookieName?: string;
   secureCookies?: boolean;
+  /** Ends cached copies on every instance; without it (one process, no cache) deletion alone suffices. */
+  revocations?: Revocations;
+  events?: SecurityEvents;
   clock?: Clock;
   random?: Random;
 }
@@ -51,6 +56,8 @@ export class SessionService {
   readonly #secure: boolean;
   readonly #clock: Clock;
   readonly #random: Random;
+  readonly #revocations: Revocations | null;
+  readonly #events: SecurityEvents | null;
   // Password hash → session auth hash; a pure function of the two, so caching cannot go stale.
   readonly #authHashes = new Map<string, string>();
 
@@ -64,6 +71,8 @@ export class SessionService {
     this.#secure = settings.secureCookies ?? false;
     this.#clock = settings.clock ?? systemClock;
     this.#random = settings.random ?? cryptoRandom;
+    this.#revocations = settings.revocations ?? null;
+    this.#events = settings.events ?? null;
   }
 
   /** A new session for a user who just proved who they are. The key is returned once, for the cookie. */
@@ -114,10 +123,18 @@ export class SessionService {
     return { session, user };
   }
 
-  /** Ends the session behind a cookie value (logout). */
-  async destroy(key: string | undefined): Promise<SessionRecord | null> {
+  /**
+   * Ends the session behind a cookie value (logout), on every instance: the
+   * record is deleted, the revocation published and the event written.
+   */
+  async destroy(key: string | undefined, origin?: Origin): Promise<SessionRecord | null> {
     if (!isWellFormedSessionKey(key)) return null;
-    return this.#store.delete(sha256Hex(key));
+    const keyHash = sha256Hex(key);
+    const ended = await this.#store.delete(keyHash);
+    // Published even when the row was already gone: a retry after a failed publish must still reach every cache.
+    await this.#revocations?.sessionEnded(keyHash);
+    if (ended) this.#events?.emit('logout', { origin, userId: ended.userId, keyHash });
+    return ended;
   }
 
   /** Every stored session of the user, expired ones included (for operators: `gatehouse sessions`). */
@@ -134,13 +151,14 @@ export class SessionService {
     );
   }
 
-  revoke(userId: number, id: string): Promise<SessionRecord | null> {
-    return this.#store.deleteById(userId, id);
-  }
-
-  /** Ends every session of a user, except the one with `keepKeyHash`. */
-  revokeAll(userId: number, keepKeyHash?: string): Promise<string[]> {
-    return this.#store.deleteByUser(userId, keepKeyHash);
+  /** Ends one of a user's sessions by its public id, on every instance; null when the user has no such session. */
+  async revoke(userId: number, id: string, origin?: Origin): Promise<SessionRecord | null> {
+    const ended = await this.#store.deleteById(userId, id);
+    if (ended) {
+      await this.#revocations?.sessionEnded(ended.keyHash);
+      this.#events?.emit('session_revoked', { origin, userId, reason: ended.id, keyHash: ended.keyHash });
+    }
+    return ended;
   }
 
   /** Drops sessions past their idle or absolute limit (`clearsessions`). */

@@ -1,4 +1,5 @@
 import type { Article, RefreshTokenRecord, SessionRecord, TokenRecord, User, UserPatch } from './types.ts';
+import { userRecord } from './user-record.ts';
 
 /** A database row as the SQL backends (SQLite and PostgreSQL) return it, shared by both. */
 export type Row = Record<string, unknown>;
@@ -10,7 +11,7 @@ function bool(value: unknown): boolean {
 
 /** Maps a `users` row to a `User`; shared by the SQL backends. */
 export function toUser(row: Row): User {
-  return {
+  return userRecord({
     id: row.id as number,
     username: row.username as string,
     email: row.email as string,
@@ -21,7 +22,7 @@ export function toUser(row: Row): User {
     dateJoined: row.date_joined as number,
     lastLogin: row.last_login as number | null,
     tokensValidAfter: row.tokens_valid_after as number,
-  };
+  });
 }
 
 /** Patchable user fields and their columns, shared by the SQL backends: the only names ever spliced into SQL. */

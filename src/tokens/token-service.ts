@@ -3,12 +3,17 @@ import { AuthenticationFailed } from '../errors.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
 import { cryptoRandom, type Random } from '../internal/random.ts';
+import type { Origin, SecurityEvents } from '../logging/security-events.ts';
+import type { Revocations } from '../revocations.ts';
 import type { TokenRecord, TokenStore, User, UserStore } from '../stores/types.ts';
 import { isWellFormedToken, mintToken } from './opaque-token.ts';
 
 export interface TokenSettings {
   store: TokenStore;
   users: UserStore;
+  /** Ends cached copies on every instance when a token is revoked. */
+  revocations?: Revocations;
+  events?: SecurityEvents;
   clock?: Clock;
   random?: Random;
 }
@@ -30,18 +35,23 @@ export class TokenService {
   readonly #users: UserStore;
   readonly #clock: Clock;
   readonly #random: Random;
+  readonly #revocations: Revocations | null;
+  readonly #events: SecurityEvents | null;
 
   constructor(settings: TokenSettings) {
     this.#store = settings.store;
     this.#users = settings.users;
     this.#clock = settings.clock ?? systemClock;
     this.#random = settings.random ?? cryptoRandom;
+    this.#revocations = settings.revocations ?? null;
+    this.#events = settings.events ?? null;
   }
 
   /** A new key; it is returned this once and never stored. `expiresIn` in seconds. */
   async issue(
     user: User,
     options: { name?: string; expiresIn?: number | null } = {},
+    origin?: Origin,
   ): Promise<{ key: string; token: TokenRecord }> {
     const key = mintToken(this.#random);
     const now = this.#clock.now();
@@ -55,6 +65,7 @@ export class TokenService {
       expiresAt: options.expiresIn ? now + options.expiresIn * 1000 : null,
     };
     await this.#store.create(token);
+    this.#events?.emit('token_created', { origin, userId: user.id, reason: token.id });
     return { key, token };
   }
 
@@ -78,13 +89,17 @@ export class TokenService {
     return this.#store.listByUser(userId);
   }
 
-  /** Revokes one token of a user (or of anyone, for the CLI: `userId` null). */
-  revoke(id: string, userId: number | null): Promise<TokenRecord | null> {
-    return this.#store.delete(id, userId);
-  }
-
-  revokeAll(userId: number): Promise<string[]> {
-    return this.#store.deleteByUser(userId);
+  /**
+   * Revokes one token of a user (or of anyone, for the CLI: `userId` null),
+   * on every instance: deleted, published, logged. Null when there is no such token.
+   */
+  async revoke(id: string, userId: number | null, origin?: Origin): Promise<TokenRecord | null> {
+    const ended = await this.#store.delete(id, userId);
+    if (ended) {
+      await this.#revocations?.tokenRevoked(ended.keyHash);
+      this.#events?.emit('token_revoked', { origin, userId: ended.userId, reason: ended.id });
+    }
+    return ended;
   }
 
   clearExpired(): Promise<number> {

@@ -1,7 +1,7 @@
 /** The CLI's argument parser: what it accepts, and the one-line UsageError for everything else. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseArgs, parseInteger, quote, UsageError } from '../../cli/args.ts';
+import { parseArgs, parseInteger, quote, UsageError } from '../../src/cli/args.ts';
 
 const spec = {
   positionals: ['USERNAME'],

@@ -45,7 +45,14 @@ function gatehouse(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeOptions ?? []), BIN, ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${dbPath}`, SECRET_KEY, ...options.env },
+      // Security events (on stderr) are checked by their own test; here stderr holds only errors.
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: `sqlite:${dbPath}`,
+        SECRET_KEY,
+        GATEHOUSE_SECURITY_LOG: 'off',
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -260,6 +267,18 @@ describe('tokens', () => {
 
     const again = await gatehouse(['revoketoken', token.id]);
     assertOneLineError(again, 1, `revoketoken: no API token has the id "${token.id}"`);
+  });
+  test("LOG-01: an operator's revocation is a security event on stderr, stdout keeps the result", async () => {
+    const u = await user('ola');
+    const { token } = await gh.tokens.issue(u, { name: 'laptop' });
+    const run = await gatehouse(['revoketoken', token.id], { env: { GATEHOUSE_SECURITY_LOG: 'stdout' } });
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, `Revoked token ${token.id}.\n`);
+    const event = JSON.parse(run.stderr);
+    assert.deepEqual(
+      [event.logger, event.event, event.userId, event.route, event.reason],
+      ['gatehouse.security', 'token_revoked', u.id, 'gatehouse revoketoken', token.id],
+    );
   });
 
   test('flushexpiredtokens deletes expired API tokens and refresh-token records, and counts them', async () => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import type { Io } from '../../cli/command.ts';
-import { commands, main } from '../../cli/main.ts';
+import type { Io } from '../../src/cli/command.ts';
+import { commands, main } from '../../src/cli/main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-main-'));
 const dbPath = join(dir, 'never', 'db.sqlite3');

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { UsageError } from '../../cli/args.ts';
-import { CommandError, Interrupted, type Io } from '../../cli/command.ts';
+import { UsageError } from '../../src/cli/args.ts';
+import { CommandError, Interrupted, type Io } from '../../src/cli/command.ts';
 import {
   passwordSource,
   promptHidden,
   readNewPassword,
   readStdinPassword,
-} from '../../cli/password-input.ts';
+} from '../../src/cli/password-input.ts';
 
 /** A terminal: raw-mode switches are recorded, everything written to stderr is kept. */
 function terminal(isTTY = true) {

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Clock, type Gatehouse, PasswordHashers, type SecurityLog } from '#gatehouse';
+import { type Clock, type Gatehouse, loadConfig, openGatehouse, type SecurityLog } from '#gatehouse';
+import { PasswordHashers } from '#gatehouse/passwords';
 import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
-import { openGatehouse } from '../../server/open.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -121,7 +120,7 @@ export async function makeApp(
     },
     dir,
   );
-  const { gh, close } = await openGatehouse(config, {
+  const gh = await openGatehouse(config, {
     clock: options.clock,
     hashers,
     securityLog: options.securityLog ?? (() => {}),
@@ -137,7 +136,7 @@ export async function makeApp(
     },
     async close() {
       await app.close();
-      await close();
+      await gh.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

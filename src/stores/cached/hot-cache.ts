@@ -83,13 +83,13 @@ export class HotCache {
   ): Promise<V | null> {
     if (this.serving) {
       const hit = lru.get(key);
-      if (hit) return { ...hit };
+      if (hit) return copyRecord(hit);
     }
     const generation = lru.generation;
     const value = await load();
     if (value && generation === lru.generation && this.serving) {
       const ttl = Math.min(this.ttlMs, ttlFor(value));
-      if (ttl > 0) lru.set(key, { ...value }, ttl);
+      if (ttl > 0) lru.set(key, copyRecord(value), ttl);
     }
     return value;
   }
@@ -116,4 +116,16 @@ export class HotCache {
     for (const off of this.#unsubscribe) off();
     this.clear();
   }
+}
+
+/** A shallow copy that keeps a user's non-enumerable password hash (see ../user-record.ts). */
+function copyRecord<V extends object>(value: V): V {
+  const copy = { ...value };
+  if (!Object.hasOwn(copy, 'password') && Object.hasOwn(value, 'password')) {
+    Object.defineProperty(copy, 'password', {
+      value: (value as { password: unknown }).password,
+      enumerable: false,
+    });
+  }
+  return copy;
 }

@@ -1,5 +1,6 @@
 import type { NewUser, User, UserPatch, UserStore } from '../types.ts';
 import { UsernameTakenError } from '../types.ts';
+import { userRecord } from '../user-record.ts';
 
 /**
  * Users held in process memory. Usernames match exactly (case-sensitive, no
@@ -31,12 +32,12 @@ export class MemoryUserStore implements UserStore {
     };
     this.#byId.set(record.id, record);
     this.#idByUsername.set(record.username, record.id);
-    return { ...record };
+    return userRecord(record);
   }
 
   async getById(id: number): Promise<User | null> {
     const user = this.#byId.get(id);
-    return user ? { ...user } : null;
+    return user ? userRecord(user) : null;
   }
 
   async getByUsername(username: string): Promise<User | null> {
@@ -51,10 +52,10 @@ export class MemoryUserStore implements UserStore {
       // An explicit `undefined` means "leave alone", as an absent key does in SQL.
       if (value !== undefined) Object.assign(user, { [key]: value });
     }
-    return { ...user };
+    return userRecord(user);
   }
 
   async list(): Promise<User[]> {
-    return [...this.#byId.values()].map((user) => ({ ...user }));
+    return [...this.#byId.values()].map(userRecord);
   }
 }

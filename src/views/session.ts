@@ -1,18 +1,18 @@
-import {
-  AllowAny,
-  charFields,
-  type Gatehouse,
-  IsAuthenticated,
-  jsonResponse,
-  NotFound,
-  type SessionRecord,
-  ValidationError,
-} from '#gatehouse';
-import { NO_STORE, type Route } from '../route.ts';
-import { sessionJson, userJson } from '../serialize.ts';
+import { NotFound, ValidationError } from '../errors.ts';
+import type { Gatehouse } from '../gatehouse.ts';
+import { charFields } from '../http/fields.ts';
+import { AllowAny } from '../permissions/allow-any.ts';
+import { IsAuthenticated } from '../permissions/is-authenticated.ts';
+import { jsonResponse } from '../response.ts';
+import type { SessionRecord } from '../stores/types.ts';
+import { NO_STORE, type Route } from './route.ts';
+import { sessionJson, userJson } from './serialize.ts';
 
-/** The contract's "Session authentication" table: csrf, register, login, logout, me, password change, sessions. */
-export function sessionRoutes(gh: Gatehouse): Route[] {
+/**
+ * The contract's "Session authentication" table, for same-origin browser
+ * apps: csrf, register, login, logout, me, password change, sessions.
+ */
+export function sessionViews(gh: Gatehouse): Route[] {
   const csrf = gh.view({
     name: 'Csrf',
     permissions: [AllowAny],
@@ -47,7 +47,6 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     name: 'Login',
     permissions: [AllowAny],
     alwaysCheckCsrf: true,
-    parsers: ['json', 'form', 'multipart'],
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {
@@ -67,7 +66,7 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {
-        const cookie = await gh.logoutSession(ctx.req);
+        const cookie = await gh.logout(ctx.req);
         return { status: 200, headers: {}, cookies: [cookie], data: { message: 'Logged out' } };
       },
     },
@@ -86,7 +85,7 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {
-        const user = ctx.user!;
+        const user = ctx.user;
         const fields = charFields(ctx.data(), {
           old_password: { trim: false },
           new_password: { trim: false },
@@ -113,7 +112,7 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     handlers: {
       GET: async (ctx) => {
         const current = ctx.authenticator?.name === 'session' ? (ctx.auth as SessionRecord).keyHash : null;
-        const list = await gh.sessions.list(ctx.user!.id);
+        const list = await gh.sessions.list(ctx.user.id);
         return jsonResponse(
           200,
           list.map((s) => sessionJson(s, current)),
@@ -129,7 +128,7 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     handlers: {
       DELETE: async (ctx) => {
         // Another user's session id answers exactly as a missing one (no existence leak).
-        if (!(await gh.revokeSession(ctx.user!.id, ctx.params.id, ctx.req))) {
+        if (!(await gh.sessions.revoke(ctx.user.id, ctx.params.id, ctx.req))) {
           throw new NotFound('No Session matches the given query.');
         }
         return jsonResponse(204);
@@ -137,14 +136,15 @@ export function sessionRoutes(gh: Gatehouse): Route[] {
     },
   });
 
+  const group = 'session';
   return [
-    { path: '/api/csrf/', view: csrf },
-    { path: '/api/register/', view: register },
-    { path: '/api/login/', view: login },
-    { path: '/api/logout/', view: logout },
-    { path: '/api/me/', view: me },
-    { path: '/api/password/change/', view: passwordChange },
-    { path: '/api/sessions/', view: sessions },
-    { path: '/api/sessions/:id/', view: session },
+    { name: 'csrf', path: '/api/csrf/', view: csrf, group },
+    { name: 'register', path: '/api/register/', view: register, group },
+    { name: 'login', path: '/api/login/', view: login, group },
+    { name: 'logout', path: '/api/logout/', view: logout, group },
+    { name: 'me', path: '/api/me/', view: me, group },
+    { name: 'password-change', path: '/api/password/change/', view: passwordChange, group },
+    { name: 'session-list', path: '/api/sessions/', view: sessions, group },
+    { name: 'session-detail', path: '/api/sessions/:id/', view: session, group },
   ];
 }

@@ -1,4 +1,6 @@
-import { normalizeUsername, ValidationError, validatePassword } from '#gatehouse';
+import { ValidationError } from '../../errors.ts';
+import { validatePassword } from '../../passwords/validators.ts';
+import { normalizeUsername } from '../../passwords/verify-credentials.ts';
 import { defineCommand } from '../command.ts';
 import { passwordSource, readNewPassword } from '../password-input.ts';
 

@@ -1,4 +1,6 @@
-import { ValidationError, validatePassword } from '#gatehouse';
+import { ValidationError } from '../../errors.ts';
+import { commandOrigin } from '../../logging/security-events.ts';
+import { validatePassword } from '../../passwords/validators.ts';
 import { defineCommand, findUser } from '../command.ts';
 import { passwordSource, readNewPassword } from '../password-input.ts';
 
@@ -26,7 +28,7 @@ until now stops working. API tokens stay valid: revoke them with gatehouse revok
       validatePassword(pw, { username: user.username, email: user.email }),
     );
     try {
-      await gh.accounts.setPassword(user, password);
+      await gh.accounts.setPassword(user, password, { origin: commandOrigin('changepassword') });
     } catch (error) {
       // The service names the field as the HTTP endpoint does; here it is just the password.
       if (error instanceof ValidationError && !Array.isArray(error.body) && 'new_password' in error.body) {

@@ -1,14 +1,9 @@
-import {
-  type Clock,
-  createGatehouse,
-  createSqliteStores,
-  type Gatehouse,
-  type PasswordHashers,
-  type RevocationBus,
-  type SecurityLog,
-  type Stores,
-} from '#gatehouse';
 import type { Config } from './config.ts';
+import { createGatehouse, type Gatehouse, type GatehouseSettings } from './gatehouse.ts';
+import type { Clock } from './internal/clock.ts';
+import type { SecurityLog } from './logging/security-log.ts';
+import { createSqliteStores } from './stores/sqlite/index.ts';
+import type { RevocationBus, Stores } from './stores/types.ts';
 
 interface Opened {
   stores: Stores;
@@ -18,7 +13,7 @@ interface Opened {
 /** The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only when it is configured. */
 async function openDurable(config: Config, clock: Clock | undefined): Promise<Stores> {
   if (config.database.kind === 'sqlite') return createSqliteStores(config.database.path, { clock });
-  const { createPostgresStores } = await import('#gatehouse/stores/postgres');
+  const { createPostgresStores } = await import('./stores/postgres/index.ts');
   return createPostgresStores(config.database.url, { clock });
 }
 
@@ -33,8 +28,8 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
   const durable = await openDurable(config, clock);
   if (!config.redisUrl) return { stores: durable, bus: null };
   const [{ connectRedis }, { createCachedStores, DurableWatch }] = await Promise.all([
-    import('#gatehouse/stores/redis'),
-    import('#gatehouse/stores/cached'),
+    import('./stores/redis/index.ts'),
+    import('./stores/cached/index.ts'),
   ]);
   let redis: Awaited<ReturnType<typeof connectRedis>>;
   try {
@@ -74,27 +69,40 @@ const stdoutLog: SecurityLog = (event) => {
   process.stdout.write(`${JSON.stringify({ logger: 'gatehouse.security', ...event })}\n`);
 };
 
-/** Opens the configured stores and a Gatehouse over them: shared by the server and the CLI. */
-export async function openGatehouse(
-  config: Config,
-  options: { clock?: Clock; hashers?: PasswordHashers; securityLog?: SecurityLog } = {},
-): Promise<{ gh: Gatehouse; stores: Stores; close(): Promise<void> }> {
+/** What `openGatehouse` takes beyond the configuration: anything the environment cannot say. */
+export interface OpenOptions extends Partial<Omit<GatehouseSettings, 'stores' | 'bus' | 'secretKey'>> {}
+
+/**
+ * Opens the stores the configuration names (SQLite by default; PostgreSQL,
+ * Redis and the in-process cache when configured) and a Gatehouse over them,
+ * with every setting of the environment applied. `gh.close()` closes it all.
+ *
+ * ```ts
+ * const gh = await openGatehouse(loadConfig());
+ * const gh2 = await openGatehouse(loadConfig(), { defaults: { throttles: [new AnonRateThrottle({ rate: '100/min', counters })] } });
+ * ```
+ */
+export async function openGatehouse(config: Config, options: OpenOptions = {}): Promise<Gatehouse> {
   const { stores, bus } = await openStores(config, options.clock);
-  const gh = createGatehouse({
-    stores,
-    bus,
-    secretKey: config.secretKey,
-    trustedOrigins: config.trustedOrigins,
-    allowedHosts: config.allowedHosts,
-    secureCookies: config.secureCookies,
-    sessionIdleTimeout: config.sessionIdleTimeout,
-    sessionAbsoluteTimeout: config.sessionAbsoluteTimeout,
-    loginRate: config.loginRate,
-    loginAddressRate: config.loginAddressRate,
-    jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
-    clock: options.clock,
-    hashers: options.hashers,
-    securityLog: options.securityLog ?? (config.securityLog === 'stdout' ? stdoutLog : undefined),
-  });
-  return { gh, stores, close: () => stores.close() };
+  try {
+    return createGatehouse({
+      secretKey: config.secretKey,
+      trustedOrigins: config.trustedOrigins,
+      allowedHosts: config.allowedHosts,
+      secureCookies: config.secureCookies,
+      sessionIdleTimeout: config.sessionIdleTimeout,
+      sessionAbsoluteTimeout: config.sessionAbsoluteTimeout,
+      loginRate: config.loginRate,
+      loginAddressRate: config.loginAddressRate,
+      jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
+      cors: { allowedOrigins: config.corsAllowedOrigins, allowCredentials: config.corsAllowCredentials },
+      securityLog: config.securityLog === 'stdout' ? stdoutLog : undefined,
+      ...options,
+      stores,
+      bus,
+    });
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { type AuthRequest, header } from '../request.ts';
-import type { ApiResponse } from '../response.ts';
+import type { ApiResponse } from '../src/index.ts';
+import { type AuthRequest, header } from '../src/index.ts';
 
 /** HTML-escapes text for element content and attribute values. */
 export function escapeHtml(value: string): string {

@@ -13,8 +13,9 @@
  * });
  * ```
  */
-import type { Gatehouse, Stores } from '#gatehouse';
-import type { Config } from '../server/config.ts';
+
+import type { Config } from '../config.ts';
+import type { Gatehouse, Stores } from '../index.ts';
 import type { ArgsSpec, OptionSpecs, OptionValues } from './args.ts';
 import { quote } from './args.ts';
 

@@ -9,9 +9,10 @@
  * process.exitCode = await main(['createtoken', 'alice']);
  * ```
  */
-import { ApiError, ConfigurationError, ValidationError } from '#gatehouse';
-import { type Config, loadConfig } from '../server/config.ts';
-import { openGatehouse } from '../server/open.ts';
+
+import { type Config, loadConfig } from '../config.ts';
+import { ApiError, ConfigurationError, ValidationError } from '../index.ts';
+import { openGatehouse } from '../open.ts';
 import { parseArgs, quote, UsageError } from './args.ts';
 import { type Command, type CommandContext, Interrupted, type Io, type Opened } from './command.ts';
 import { activateuser } from './commands/activateuser.ts';
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   if (!command) return fail(io, `unknown command ${quote(name)} (see gatehouse --help)`, 2);
 
   let config = null as Config | null;
-  let opened = null as (Opened & { close(): Promise<void> }) | null;
+  let opened = null as Opened | null;
   const ctx: CommandContext = {
     io,
     config() {
@@ -78,7 +79,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return config;
     },
     async open() {
-      opened ??= { ...(await openGatehouse(ctx.config())), config: ctx.config() };
+      if (!opened) {
+        const config = ctx.config();
+        // An operator's acts are security events too; they go to stderr, so stdout stays the command's result.
+        const gh = await openGatehouse(config, {
+          securityLog:
+            config.securityLog === 'off'
+              ? () => {}
+              : (event) => io.stderr.write(`${JSON.stringify({ logger: 'gatehouse.security', ...event })}\n`),
+        });
+        opened = { gh, stores: gh.stores, config: ctx.config() };
+      }
       return opened;
     },
     print: (line) => io.stdout.write(`${line}\n`),
@@ -97,7 +108,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (error) {
     return report(io, command.name, error);
   } finally {
-    await opened?.close();
+    await opened?.gh.close();
   }
 }
 

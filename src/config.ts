@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigurationError } from '#gatehouse';
+import { ConfigurationError } from './errors.ts';
 
 export interface Config {
   host: string;

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { migrate as applyMigrations, openSqliteDatabase } from '#gatehouse';
+import { openSqliteDatabase } from '../../stores/sqlite/database.ts';
+import { migrate as applyMigrations } from '../../stores/sqlite/migrate.ts';
 import { defineCommand } from '../command.ts';
 
 /** `gatehouse migrate`: brings the database's schema up to date (Django's `migrate`). */

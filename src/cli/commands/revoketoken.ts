@@ -1,3 +1,4 @@
+import { commandOrigin } from '../../logging/security-events.ts';
 import { quote } from '../args.ts';
 import { CommandError, defineCommand } from '../command.ts';
 
@@ -10,7 +11,8 @@ working at once, on every server instance. An unknown id is an error (exit 1).`,
   args: { positionals: ['ID'], options: {} },
   async run({ positionals: [id] }, ctx) {
     const { gh } = await ctx.open();
-    if (!(await gh.revokeToken(id, null))) throw new CommandError(`no API token has the id ${quote(id)}`);
+    if (!(await gh.tokens.revoke(id, null, commandOrigin('revoketoken'))))
+      throw new CommandError(`no API token has the id ${quote(id)}`);
     ctx.print(`Revoked token ${id}.`);
   },
 });

@@ -1,13 +1,10 @@
-import {
-  type ApiResponse,
-  charFields,
-  type Gatehouse,
-  jsonResponse,
-  RefreshRefused,
-  TokenError,
-  ValidationError,
-} from '#gatehouse';
-import { NO_STORE, type Route } from '../route.ts';
+import { ValidationError } from '../errors.ts';
+import type { Gatehouse } from '../gatehouse.ts';
+import { charFields } from '../http/fields.ts';
+import { RefreshRefused } from '../jwt/jwt-service.ts';
+import { TokenError } from '../jwt/token-error.ts';
+import { type ApiResponse, jsonResponse } from '../response.ts';
+import { NO_STORE, type Route } from './route.ts';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="api"' };
 
@@ -27,16 +24,24 @@ async function guarded(run: () => Promise<ApiResponse>): Promise<ApiResponse> {
   }
 }
 
-/** The contract's "JWT" table: simplejwt's obtain, refresh, verify and blacklist views, and the JWKS. */
-export function jwtRoutes(gh: Gatehouse): Route[] {
-  // simplejwt's token views have no authentication and no permissions (and so no CSRF).
-  // Their parsers are DRF's defaults: JSON, form and multipart.
-  const open = {
-    authenticators: [],
-    permissions: [],
-    headers: NO_STORE,
-    parsers: ['json', 'form', 'multipart'],
-  } as const;
+/**
+ * The contract's "JWT" table: simplejwt's obtain, refresh, verify and
+ * blacklist views, and the JWKS. `paths` moves them (djoser serves the same
+ * views under `/auth/jwt/create/`, `refresh/` and `verify/`).
+ */
+export function jwtViews(
+  gh: Gatehouse,
+  paths: { obtain: string; refresh: string; verify: string; blacklist?: string; jwks?: string } = {
+    obtain: '/api/token/',
+    refresh: '/api/token/refresh/',
+    verify: '/api/token/verify/',
+    blacklist: '/api/token/blacklist/',
+    jwks: '/.well-known/jwks.json',
+  },
+): Route[] {
+  // simplejwt's token views have no authentication, permissions or throttles (and so no CSRF),
+  // and only the JSON renderer's answers are meaningful; their parsers are DRF's defaults.
+  const open = { authenticators: [], permissions: [], throttles: [], headers: NO_STORE } as const;
 
   const obtain = gh.view({
     name: 'Token Obtain Pair',
@@ -58,7 +63,17 @@ export function jwtRoutes(gh: Gatehouse): Route[] {
       POST: (ctx) =>
         guarded(async () => {
           const fields = charFields(ctx.data(), { refresh: {} });
-          return jsonResponse(200, await gh.refreshJwt(ctx.req, fields.refresh));
+          try {
+            return jsonResponse(200, await gh.jwt.refresh(fields.refresh));
+          } catch (error) {
+            if (error instanceof TokenError && error.reason === 'reused')
+              gh.events.emit('refresh_reuse_detected', {
+                origin: ctx.req,
+                userId: null,
+                reason: 'family_revoked',
+              });
+            throw error;
+          }
         }),
     },
   });
@@ -94,14 +109,19 @@ export function jwtRoutes(gh: Gatehouse): Route[] {
     name: 'JWKS',
     authenticators: [],
     permissions: [],
+    throttles: [],
+    renderers: ['json'],
     handlers: { GET: () => jsonResponse(200, gh.jwtKeys.jwks(), { 'cache-control': 'max-age=300' }) },
   });
 
-  return [
-    { path: '/api/token/', view: obtain },
-    { path: '/api/token/refresh/', view: refresh },
-    { path: '/api/token/verify/', view: verify },
-    { path: '/api/token/blacklist/', view: blacklist },
-    { path: '/.well-known/jwks.json', view: jwks, browsable: false },
+  const group = 'jwt';
+  const routes: Route[] = [
+    { name: 'token-obtain-pair', path: paths.obtain, view: obtain, group },
+    { name: 'token-refresh', path: paths.refresh, view: refresh, group },
+    { name: 'token-verify', path: paths.verify, view: verify, group },
   ];
+  if (paths.blacklist)
+    routes.push({ name: 'token-blacklist', path: paths.blacklist, view: blacklist, group });
+  if (paths.jwks) routes.push({ name: 'jwks', path: paths.jwks, view: jwks, group });
+  return routes;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createAuthRequest } from '../request.ts';
-import { jsonResponse } from '../response.ts';
-import { escapeHtml, renderPage, wantsHtml } from './browsable-api.ts';
+import { escapeHtml, renderPage, wantsHtml } from '../../server/browsable-api.ts';
+import { createAuthRequest } from '../../src/request.ts';
+import { jsonResponse } from '../../src/response.ts';
 
 function get(url: string, accept?: string) {
   return createAuthRequest({

@@ -1,23 +1,23 @@
-import {
-  AllowAny,
-  charFields,
-  type Gatehouse,
-  IsAuthenticated,
-  jsonResponse,
-  NotFound,
-  ValidationError,
-} from '#gatehouse';
-import { NO_STORE, type Route } from '../route.ts';
-import { drfDate, tokenJson } from '../serialize.ts';
+import { NotFound, ValidationError } from '../errors.ts';
+import type { Gatehouse } from '../gatehouse.ts';
+import { charFields } from '../http/fields.ts';
+import { AllowAny } from '../permissions/allow-any.ts';
+import { IsAuthenticated } from '../permissions/is-authenticated.ts';
+import { jsonResponse } from '../response.ts';
+import { NO_STORE, type Route } from './route.ts';
+import { drfDate, tokenJson } from './serialize.ts';
 
+/** The longest life a token may be given: ten years, in seconds. */
 const MAX_EXPIRES_IN = 10 * 365 * 86_400;
 
-/** The contract's "Token authentication" table: api-token-auth, tokens, logoutall. */
-export function tokenRoutes(gh: Gatehouse): Route[] {
+/** The contract's "Token authentication" table, for mobile and command-line clients: api-token-auth, tokens, logoutall. */
+export function tokenViews(gh: Gatehouse): Route[] {
   const obtain = gh.view({
     name: 'Obtain Auth Token',
+    // DRF's ObtainAuthToken: no permission or throttle classes, and only the JSON renderer.
     permissions: [AllowAny],
-    parsers: ['json', 'form', 'multipart'],
+    throttles: [],
+    renderers: ['json'],
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {
@@ -25,7 +25,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
         const user = await gh.authenticateCredentials(ctx.req, username, password);
         if (!user)
           throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] });
-        const { key } = await gh.issueToken(ctx.req, user, { name: 'api-token-auth' });
+        const { key } = await gh.tokens.issue(user, { name: 'api-token-auth' }, ctx.req);
         return jsonResponse(200, { token: key });
       },
     },
@@ -36,12 +36,12 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
     permissions: [IsAuthenticated],
     headers: NO_STORE,
     handlers: {
-      GET: async (ctx) => jsonResponse(200, (await gh.tokens.list(ctx.user!.id)).map(tokenJson)),
+      GET: async (ctx) => jsonResponse(200, (await gh.tokens.list(ctx.user.id)).map(tokenJson)),
       POST: async (ctx) => {
         const data = ctx.data();
         const { name } = charFields(data, { name: { maxLength: 100 } });
         const expiresIn = expiresInField(data);
-        const { key, token } = await gh.issueToken(ctx.req, ctx.user!, { name, expiresIn });
+        const { key, token } = await gh.tokens.issue(ctx.user, { name, expiresIn }, ctx.req);
         return jsonResponse(201, {
           id: token.id,
           name: token.name,
@@ -58,7 +58,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
     headers: NO_STORE,
     handlers: {
       DELETE: async (ctx) => {
-        if (!(await gh.revokeToken(ctx.params.id, ctx.user!.id, ctx.req))) {
+        if (!(await gh.tokens.revoke(ctx.params.id, ctx.user.id, ctx.req))) {
           throw new NotFound('No Token matches the given query.');
         }
         return jsonResponse(204);
@@ -72,17 +72,18 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {
-        await gh.logoutEverywhere(ctx.user!, ctx.req);
+        await gh.accounts.logoutEverywhere(ctx.user, ctx.req);
         return { status: 204, headers: {}, cookies: [gh.sessions.deleteCookie()] };
       },
     },
   });
 
+  const group = 'tokens';
   return [
-    { path: '/api-token-auth/', view: obtain, browsable: false, jsonOnly: true },
-    { path: '/api/tokens/', view: list },
-    { path: '/api/tokens/:id/', view: detail },
-    { path: '/api/logoutall/', view: logoutAll },
+    { name: 'api-token-auth', path: '/api-token-auth/', view: obtain, group },
+    { name: 'token-list', path: '/api/tokens/', view: list, group },
+    { name: 'token-detail', path: '/api/tokens/:id/', view: detail, group },
+    { name: 'logout-all', path: '/api/logoutall/', view: logoutAll, group },
   ];
 }
 
@@ -90,7 +91,7 @@ export function tokenRoutes(gh: Gatehouse): Route[] {
 function expiresInField(data: unknown): number | null {
   const raw = (data as Record<string, unknown>).expires_in;
   if (raw === undefined || raw === null || raw === '') return null;
-  const value = typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
+  const value = typeof raw === 'string' && raw.length <= 32 && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new ValidationError({ expires_in: ['A valid integer is required.'] });
   }
