@@ -155,3 +155,19 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * Thrown by an e-mail sender when the mail server is down, refuses the
+ * connection, times out or rejects the message; rendered as 503, as a store
+ * outage is. Its message names the server, never a password.
+ *
+ * ```ts
+ * throw new EmailUnavailableError('smtp://127.0.0.1:25: ESOCKET connect ECONNREFUSED 127.0.0.1:25', { cause });
+ * ```
+ */
+export class EmailUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmailUnavailableError';
+  }
+}

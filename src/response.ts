@@ -1,4 +1,4 @@
-import { ApiError, ServiceUnavailable, StoreUnavailableError } from './errors.ts';
+import { ApiError, EmailUnavailableError, ServiceUnavailable, StoreUnavailableError } from './errors.ts';
 import type { SetCookie } from './http/cookie.ts';
 
 /**
@@ -33,11 +33,12 @@ export function renderJson(data: unknown): string {
 
 /**
  * Any thrown value → DRF's error response. ApiErrors keep their status, body
- * and headers; a store outage becomes 503; anything else is a programmer error
- * and becomes a bare 500 without internals.
+ * and headers; a store or mail-server outage becomes 503; anything else is a
+ * programmer error and becomes a bare 500 without internals.
  */
 export function toResponse(error: unknown): ApiResponse {
-  if (error instanceof StoreUnavailableError) error = new ServiceUnavailable();
+  if (error instanceof StoreUnavailableError || error instanceof EmailUnavailableError)
+    error = new ServiceUnavailable();
   if (error instanceof ApiError) {
     return { status: error.status, headers: { ...error.headers }, cookies: [], data: error.body };
   }
