@@ -1,11 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { ApiResponse } from '../src/index.ts';
-import { type AuthRequest, header } from '../src/index.ts';
+import { type AuthRequest, escapeHtml, header } from '../src/index.ts';
 
-/** HTML-escapes text for element content and attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml };
 
 /**
  * DRF's `DefaultContentNegotiation.select_renderer` for the two renderers a

@@ -27,6 +27,7 @@ export {
 export type { BodyKind } from './http/body.ts';
 export type { SetCookie } from './http/cookie.ts';
 export type { CorsOptions } from './http/cors.ts';
+export { escapeHtml } from './http/escape-html.ts';
 export { type CharFieldSpec, charFields } from './http/fields.ts';
 export { isSafeRedirect } from './http/safe-redirect.ts';
 export type { Clock } from './internal/clock.ts';

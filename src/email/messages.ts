@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.ts';
-import { escapeHtml } from '../http/browsable-api.ts';
+import { escapeHtml } from '../http/escape-html.ts';
 import type { EmailMessage } from './message.ts';
 
 /**
