@@ -74,12 +74,13 @@ export class DjangoBcryptHasher implements PasswordHasher {
   }
 
   async verify(password: string, encoded: string): Promise<boolean> {
-    if (!this.identifies(encoded)) return false;
+    if (!isHashablePassword(password) || !this.identifies(encoded)) return false;
     const input = this.#input(password);
-    if (input === null) return false;
     const data = this.#pattern.exec(encoded)![1];
     // Django's verify: encode again with the stored salt, compare the whole string in constant time.
-    return timingSafeEqual(`${this.algorithm}$${await bcrypt.hash(input, data.slice(0, 29))}`, encoded);
+    const again = await bcrypt.hash(input ?? '', data.slice(0, 29));
+    // A refused password still pays for one bcrypt run, so the refusal is not a timing signal.
+    return input !== null && timingSafeEqual(`${this.algorithm}$${again}`, encoded);
   }
 
   mustUpdate(encoded: string): boolean {
