@@ -24,6 +24,7 @@ export function countingHasher(inner: PasswordHasher, calls: HasherCalls): Passw
     algorithm: inner.algorithm,
     identifies: (encoded) => inner.identifies(encoded),
     mustUpdate: (encoded) => inner.mustUpdate(encoded),
+    legacy: inner.legacy,
     hash(password) {
       calls.hash++;
       return inner.hash(password);

@@ -25,4 +25,12 @@ export interface PasswordHasher {
   verify(password: string, encoded: string): Promise<boolean>;
   /** Whether `encoded` is weaker than this hasher's configured parameters (so it should be rehashed). */
   mustUpdate(encoded: string): boolean;
+  /**
+   * Set on Django's work-factor-free formats (`md5`, `sha1`, `unsalted_md5`,
+   * `unsalted_sha1`): kept only so imported users can log in once and be
+   * upgraded. Such a hasher never makes hashes and cannot be the default, and
+   * since its verify costs next to nothing, `PasswordHashers` adds one dummy
+   * default-hasher verify to each failed check (AUTH-02).
+   */
+  readonly legacy?: boolean;
 }

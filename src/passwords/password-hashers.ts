@@ -1,8 +1,11 @@
 import { ConfigurationError } from '../errors.ts';
 import { Argon2idHasher } from './argon2id.ts';
 import { DjangoArgon2Hasher } from './django-argon2.ts';
+import { DjangoBcryptHasher } from './django-bcrypt.ts';
 import { DjangoPbkdf2Hasher } from './django-pbkdf2.ts';
+import { DjangoSaltedDigestHasher } from './django-salted-digest.ts';
 import { DjangoScryptHasher } from './django-scrypt.ts';
+import { DjangoUnsaltedDigestHasher } from './django-unsalted-digest.ts';
 import type { PasswordHasher } from './hasher.ts';
 import { isHashablePassword, passwordBytes } from './limits.ts';
 import { ScryptHasher } from './scrypt.ts';
@@ -17,13 +20,17 @@ const INVALID: PasswordCheck = Object.freeze({ valid: false, mustUpdate: false }
 
 /**
  * Django's `PASSWORD_HASHERS`: the first hasher makes new hashes, every hasher
- * can verify. The default list is argon2id first, then Django's pbkdf2_sha256,
- * pbkdf2_sha1, argon2 and scrypt formats and our scrypt, so a Django user table
- * works unchanged and each hash is upgraded to argon2id on the next login.
+ * can verify. The default list is argon2id first, then every format a Django
+ * 3.2–5.2 user table can hold (pbkdf2_sha256, pbkdf2_sha1, argon2, scrypt,
+ * bcrypt_sha256, bcrypt, and the legacy md5, sha1, unsalted_md5 and
+ * unsalted_sha1) and our scrypt, so a Django user table works unchanged and
+ * each hash is upgraded to argon2id on the next login. Django's `crypt`
+ * (DES crypt(3), gone in Django 5.0) is not read: such a password never matches.
  *
  * Timing (AUTH-02): an unknown or unusable encoding (`''`, Django's `!…`, a
  * malformed value) still costs one default-hasher verify, against a dummy hash
- * made once on first use. Passwords over 4096 bytes are never hashed.
+ * made once on first use, and so does a failed check against a legacy hash
+ * (one MD5 is no time at all). Passwords over 4096 bytes are never hashed.
  *
  * ```ts
  * const hashers = new PasswordHashers();
@@ -40,15 +47,24 @@ export class PasswordHashers {
   #dummy: Promise<string> | null = null;
 
   constructor(options: { hashers?: PasswordHasher[] } = {}) {
-    const hashers = options.hashers ?? [
+    const hashers: PasswordHasher[] = options.hashers ?? [
       new Argon2idHasher(),
       new DjangoPbkdf2Hasher(),
       new DjangoPbkdf2Hasher({ digest: 'sha1' }),
       new DjangoArgon2Hasher(),
       new DjangoScryptHasher(),
       new ScryptHasher(),
+      new DjangoBcryptHasher(),
+      new DjangoBcryptHasher({ sha256: false }),
+      new DjangoSaltedDigestHasher({ digest: 'md5' }),
+      new DjangoSaltedDigestHasher({ digest: 'sha1' }),
+      new DjangoUnsaltedDigestHasher({ digest: 'md5' }),
+      new DjangoUnsaltedDigestHasher({ digest: 'sha1' }),
     ];
     if (hashers.length === 0) throw new ConfigurationError('PasswordHashers needs at least one hasher');
+    if (hashers[0].legacy === true) {
+      throw new ConfigurationError(`${hashers[0].algorithm} is verify-only and cannot be the default hasher`);
+    }
     this.hashers = Object.freeze([...hashers]);
     this.default = hashers[0];
   }
@@ -67,7 +83,10 @@ export class PasswordHashers {
       await this.dummyVerify(password);
       return INVALID;
     }
-    if (!(await hasher.verify(password, encoded))) return INVALID;
+    if (!(await hasher.verify(password, encoded))) {
+      if (hasher.legacy === true) await this.dummyVerify(password);
+      return INVALID;
+    }
     return { valid: true, mustUpdate: hasher !== this.default || hasher.mustUpdate(encoded) };
   }
 
