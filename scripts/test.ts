@@ -3,7 +3,7 @@
  * need PostgreSQL, Redis or Chromium run when those answer here; otherwise
  * they are skipped and named. Under CI=true nothing may be skipped.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
@@ -23,10 +23,22 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
+/** Debian's Django stack (the interop suites): /usr/bin/python3 importing Django, DRF, simplejwt, djoser. */
+function djangoPresent(): boolean {
+  if (!existsSync('/usr/bin/python3')) return false;
+  const probe = spawnSync(
+    '/usr/bin/python3',
+    ['-c', 'import django, rest_framework, rest_framework_simplejwt, djoser, argon2, bcrypt'],
+    { stdio: 'ignore' },
+  );
+  return probe.status === 0;
+}
+
 const services = {
   postgres: await reachable(5432),
   redis: await reachable(6379),
   chromium: existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+  django: djangoPresent(),
 };
 const missing = Object.entries(services)
   .filter(([, up]) => !up)
@@ -47,6 +59,7 @@ const env = {
   GATEHOUSE_TEST_POSTGRES: services.postgres ? '1' : '0',
   GATEHOUSE_TEST_REDIS: services.redis ? '1' : '0',
   GATEHOUSE_TEST_CHROMIUM: services.chromium ? '1' : '0',
+  GATEHOUSE_TEST_DJANGO: services.django ? '1' : '0',
 };
 const args = ['--test', '--test-concurrency=2', ...process.argv.slice(2)];
 if (process.argv.length <= 2) args.push('src/**/*.test.ts', 'test/**/*.test.ts');
