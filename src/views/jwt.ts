@@ -4,6 +4,7 @@ import { charFields } from '../http/fields.ts';
 import { RefreshRefused } from '../jwt/jwt-service.ts';
 import { TokenError } from '../jwt/token-error.ts';
 import { type ApiResponse, jsonResponse } from '../response.ts';
+import { completeLogin } from './login.ts';
 import { NO_STORE, type Route } from './route.ts';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="api"' };
@@ -51,7 +52,7 @@ export function jwtViews(
         const { username, password } = charFields(ctx.data(), { username: {}, password: { trim: false } });
         const user = await gh.authenticateCredentials(ctx.req, username, password);
         if (!user) return refused('No active account found with the given credentials');
-        return jsonResponse(200, await gh.jwt.obtain(user));
+        return completeLogin(gh, ctx.req, user, 'jwt');
       },
     },
   });

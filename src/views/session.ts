@@ -5,6 +5,7 @@ import { AllowAny } from '../permissions/allow-any.ts';
 import { IsAuthenticated } from '../permissions/is-authenticated.ts';
 import { jsonResponse } from '../response.ts';
 import type { SessionRecord } from '../stores/types.ts';
+import { completeLogin } from './login.ts';
 import { NO_STORE, type Route } from './route.ts';
 import { sessionJson, userJson } from './serialize.ts';
 
@@ -53,8 +54,7 @@ export function sessionViews(gh: Gatehouse): Route[] {
         const { username, password } = charFields(ctx.data(), { username: {}, password: { trim: false } });
         const user = await gh.authenticateCredentials(ctx.req, username, password);
         if (!user) return jsonResponse(401, { error: 'Invalid credentials' });
-        const { cookies } = await gh.login(ctx.req, user);
-        return { status: 200, headers: {}, cookies, data: { user: userJson(user) } };
+        return completeLogin(gh, ctx.req, user, 'session');
       },
     },
   });

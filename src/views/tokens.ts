@@ -4,6 +4,7 @@ import { charFields } from '../http/fields.ts';
 import { AllowAny } from '../permissions/allow-any.ts';
 import { IsAuthenticated } from '../permissions/is-authenticated.ts';
 import { jsonResponse } from '../response.ts';
+import { completeLogin } from './login.ts';
 import { NO_STORE, type Route } from './route.ts';
 import { drfDate, tokenJson } from './serialize.ts';
 
@@ -25,8 +26,7 @@ export function tokenViews(gh: Gatehouse): Route[] {
         const user = await gh.authenticateCredentials(ctx.req, username, password);
         if (!user)
           throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] });
-        const { key } = await gh.tokens.issue(user, { name: 'api-token-auth' }, ctx.req);
-        return jsonResponse(200, { token: key });
+        return completeLogin(gh, ctx.req, user, 'token');
       },
     },
   });
