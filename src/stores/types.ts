@@ -149,6 +149,12 @@ export interface CounterValue {
 export interface CounterStore {
   /** Adds one; the window starts at the first increment and lasts `ttlMs`. Atomic. */
   increment(key: string, ttlMs: number): Promise<CounterValue>;
+  /**
+   * Takes one back from the window that ends at `resetAt` (what `increment`
+   * answered), atomically: never below zero, and nothing once that window has
+   * ended or another has begun. Returns whether it took one back.
+   */
+  decrement(key: string, resetAt: number): Promise<boolean>;
   /** The current count (0 when absent or past its window). */
   get(key: string): Promise<CounterValue>;
   reset(key: string): Promise<void>;
