@@ -46,7 +46,8 @@ export function jwtRoutes(gh: Gatehouse): Route[] {
         const { username, password } = charFields(ctx.data(), { username: {}, password: { trim: false } });
         const user = await gh.authenticateCredentials(ctx.req, username, password);
         if (!user) return refused('No active account found with the given credentials');
-        return jsonResponse(200, await gh.jwt.obtain(user));
+        // obtain re-checks the account and refuses (RefreshRefused) when its credentials ended meanwhile.
+        return guarded(async () => jsonResponse(200, await gh.jwt.obtain(user)));
       },
     },
   });
