@@ -131,11 +131,26 @@ export class JwtService {
     return { access: access.token, refresh: refresh.token };
   }
 
-  /** simplejwt's verify endpoint: any well-signed, unexpired token; a refresh token that cannot refresh is reported. */
+  /**
+   * simplejwt's verify endpoint, agreeing with what the token can do (issue
+   * 8.8): a token of a user who is gone or inactive, or an access token from
+   * before the user's "not before", is invalid (throws TokenError); a refresh
+   * token the refresh endpoint would call blacklisted — spent, or of a revoked
+   * or outdated family — is reported `blacklisted` (simplejwt's 400); one whose
+   * family is past its lifetime is expired, as refresh says.
+   */
   async verify(token: string): Promise<{ blacklisted: boolean }> {
     const claims = await this.codec.verify(token);
-    if (claims.token_type === 'refresh')
-      return { blacklisted: (await this.#refreshTokens.inspect(claims.jti)).status !== 'outstanding' };
+    const user = validUserId(claims.user_id) ? await this.#users.getById(Number(claims.user_id)) : null;
+    if (!user?.isActive) throw new TokenError('Token is invalid', { reason: 'user' });
+    if (claims.token_type !== 'refresh') {
+      if (this.revokedForUser(claims, user))
+        throw new TokenError('Token is invalid', { reason: 'not_before' });
+      return { blacklisted: false };
+    }
+    const found = await this.#refreshTokens.inspect(claims.jti);
+    if (found.status !== 'outstanding') return { blacklisted: true };
+    if (this.#pastFamilyLifetime(found.bornAt, this.#clock.now())) throw new TokenError('Token is expired');
     return { blacklisted: false };
   }
 
