@@ -30,11 +30,7 @@ export class Revocations {
     userId: number,
     options: { tokens: boolean; keepSessionKeyHash?: string },
   ): Promise<void> {
-    // Millisecond precision: access tokens carry their issue time in their
-    // time-ordered jti (see jwt/time-ordered-jti.ts), so a token minted in this
-    // very millisecond, before or after, is refused — never one minted later.
-    const notBefore = this.#clock.now() + 1;
-    await this.#stores.users.update(userId, { tokensValidAfter: notBefore });
+    await this.#advanceNotBefore(userId);
     const sessions = await this.#stores.sessions.deleteByUser(userId, options.keepSessionKeyHash);
     const tokens = options.tokens ? await this.#stores.tokens.deleteByUser(userId) : [];
     await this.#stores.refreshTokens.revokeUser(userId);
@@ -43,6 +39,23 @@ export class Revocations {
       ...tokens.map((keyHash): RevocationMessage => ({ kind: 'token', keyHash })),
       { kind: 'user', userId },
     ]);
+  }
+
+  /**
+   * Moves the user's "not before" past every check that could have missed it.
+   * Millisecond precision: access tokens carry their issue time in their
+   * time-ordered jti (see jwt/time-ordered-jti.ts), and every token is stamped
+   * with an instant taken before the check that allowed it (a refresh's
+   * consume, an obtain's re-read of the user). A check that read the user
+   * before the first write committed was stamped before that commit, so a
+   * cut-off taken after the commit outdates it: when the clock has moved
+   * past the first value meanwhile, it is written once more (issue 8.2).
+   */
+  async #advanceNotBefore(userId: number): Promise<void> {
+    const first = this.#clock.now() + 1;
+    await this.#stores.users.update(userId, { tokensValidAfter: first });
+    const committed = this.#clock.now();
+    if (committed >= first) await this.#stores.users.update(userId, { tokensValidAfter: committed + 1 });
   }
 
   /** The user record changed (deactivated, password, staff flag): cached copies must go. */

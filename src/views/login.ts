@@ -1,4 +1,5 @@
 import type { Gatehouse } from '../gatehouse.ts';
+import { RefreshRefused } from '../jwt/jwt-service.ts';
 import type { AuthRequest } from '../request.ts';
 import { type ApiResponse, jsonResponse } from '../response.ts';
 import type { User } from '../stores/types.ts';
@@ -43,6 +44,12 @@ export async function completeLogin(
       return jsonResponse(200, kind === 'token' ? { token: key } : { auth_token: key });
     }
     case 'jwt':
-      return jsonResponse(200, await gh.jwt.obtain(user));
+      try {
+        return jsonResponse(200, await gh.jwt.obtain(user));
+      } catch (error) {
+        // obtain re-reads the account: credentials that ended while the password was checked refuse.
+        if (!(error instanceof RefreshRefused)) throw error;
+        return jsonResponse(401, { detail: error.message }, { 'www-authenticate': 'Bearer realm="api"' });
+      }
   }
 }

@@ -286,18 +286,14 @@ describe('tokens', () => {
     const past = createGatehouse({ stores, secretKey: SECRET_KEY, clock: { now: () => Date.now() - DAY } });
     await past.tokens.issue(ivan, { name: 'old', expiresIn: 60 });
     const live = await gh.tokens.issue(ivan, { name: 'live', expiresIn: 3600 });
-    await stores.refreshTokens.issue({
-      jti: 'expired-jti',
-      familyId: 'f1',
-      userId: ivan.id,
-      expiresAt: Date.now() - DAY,
-    });
-    await stores.refreshTokens.issue({
-      jti: 'live-jti',
-      familyId: 'f2',
-      userId: ivan.id,
-      expiresAt: Date.now() + DAY,
-    });
+    await stores.refreshTokens.startFamily(
+      { id: 'f1', userId: ivan.id, bornAt: Date.now() - 2 * DAY },
+      { jti: 'expired-jti', familyId: 'f1', userId: ivan.id, expiresAt: Date.now() - DAY },
+    );
+    await stores.refreshTokens.startFamily(
+      { id: 'f2', userId: ivan.id, bornAt: Date.now() },
+      { jti: 'live-jti', familyId: 'f2', userId: ivan.id, expiresAt: Date.now() + DAY },
+    );
 
     const run = await gatehouse(['flushexpiredtokens']);
     assert.deepEqual(run, {

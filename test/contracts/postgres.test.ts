@@ -104,7 +104,11 @@ if (reason) {
       try {
         const user = await makeUser(stores.users);
         const jti = unique('jti');
-        await stores.refreshTokens.issue({ jti, familyId: unique('fam'), userId: user.id, expiresAt: 1e12 });
+        const familyId = unique('fam');
+        await stores.refreshTokens.startFamily(
+          { id: familyId, userId: user.id, bornAt: 0 },
+          { jti, familyId, userId: user.id, expiresAt: 1e12 },
+        );
         const results = await Promise.all(
           Array.from({ length: 20 }, () => stores.refreshTokens.consume(jti)),
         );
@@ -128,9 +132,9 @@ if (reason) {
       try {
         assert.deepEqual(await migrate(pool, postgresMigrations, { schema }), []);
         const { rows } = await pool.query('SELECT id FROM gatehouse_migrations');
-        assert.deepEqual(rows, [{ id: '0001_initial' }]);
-        const more = [...postgresMigrations, { id: '0002_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
-        assert.deepEqual(await migrate(pool, more, { schema }), ['0002_extra']);
+        assert.deepEqual(rows.map((r) => r.id).sort(), ['0001_initial', '0002_refresh_families']);
+        const more = [...postgresMigrations, { id: '9999_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
+        assert.deepEqual(await migrate(pool, more, { schema }), ['9999_extra']);
       } finally {
         await pool.end();
         await Promise.all(all.map((s) => s.close()));
@@ -142,8 +146,17 @@ if (reason) {
       const schema = newSchema();
       const stores = await createPostgresStores(url, { schema });
       try {
-        const orphan = { jti: unique('jti'), familyId: 'f', userId: 999_999, expiresAt: 1 };
-        await assert.rejects(stores.refreshTokens.issue(orphan), (error: unknown) => {
+        const orphan = {
+          id: unique('sess'),
+          keyHash: unique('key'),
+          userId: 999_999,
+          authHash: 'x',
+          createdAt: 0,
+          lastSeenAt: 0,
+          ip: '',
+          userAgent: '',
+        };
+        await assert.rejects(stores.sessions.create(orphan), (error: unknown) => {
           assert.equal((error as { code?: string }).code, '23503');
           assert.notEqual((error as Error).name, 'StoreUnavailableError');
           return true;

@@ -26,11 +26,12 @@ export {
  * ```
  */
 export function createMemoryStores(options: { clock?: Clock } = {}): Stores {
+  const users = new MemoryUserStore();
   return {
-    users: new MemoryUserStore(),
+    users,
     sessions: new MemorySessionStore(),
     tokens: new MemoryTokenStore(),
-    refreshTokens: new MemoryRefreshTokenStore(),
+    refreshTokens: new MemoryRefreshTokenStore(users),
     counters: new MemoryCounterStore({ clock: options.clock }),
     articles: new MemoryArticleStore(),
     async ping() {},

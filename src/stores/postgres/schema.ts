@@ -83,4 +83,27 @@ CREATE UNLOGGED TABLE throttle_counters (
 CREATE INDEX throttle_counters_reset_at ON throttle_counters (reset_at);
 `,
   },
+  {
+    // Issue 8: a family row carries the revoked flag that a successor's insert
+    // checks (under a share lock on the row) and the birth that the user's
+    // tokens_valid_after is compared with. Existing families are born when
+    // their time-ordered id says (its first 48 bits are milliseconds; an id
+    // of another shape counts as born at 0, so any cut-off ends it).
+    id: '0002_refresh_families',
+    sql: `
+CREATE TABLE refresh_families (
+  id TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  born_at BIGINT NOT NULL,
+  revoked BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX refresh_families_user_id ON refresh_families (user_id);
+
+INSERT INTO refresh_families (id, user_id, born_at)
+SELECT family_id, min(user_id),
+  CASE WHEN family_id ~ '^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$'
+    THEN ('x' || lpad(substr(family_id, 1, 12), 16, '0'))::bit(64)::bigint ELSE 0 END
+FROM refresh_tokens GROUP BY family_id;
+`,
+  },
 ]);
