@@ -12,9 +12,11 @@ interface Opened {
 
 /** The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only when it is configured. */
 async function openDurable(config: Config, clock: Clock | undefined): Promise<Stores> {
-  if (config.database.kind === 'sqlite') return createSqliteStores(config.database.path, { clock });
+  const tablePrefix = config.tablePrefix;
+  if (config.database.kind === 'sqlite')
+    return createSqliteStores(config.database.path, { clock, tablePrefix });
   const { createPostgresStores } = await import('./stores/postgres/index.ts');
-  return createPostgresStores(config.database.url, { clock });
+  return createPostgresStores(config.database.url, { clock, tablePrefix });
 }
 
 /**

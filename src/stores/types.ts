@@ -212,31 +212,12 @@ export interface RevocationBus {
   readonly healthy: boolean;
 }
 
-/** The reference server's example resource (the DRF tutorial's articles). */
-export interface Article {
-  id: number;
-  title: string;
-  body: string;
-  authorId: number;
-  created: number;
-}
-
-export interface ArticleStore {
-  create(article: Omit<Article, 'id'>): Promise<Article>;
-  get(id: number): Promise<Article | null>;
-  /** Newest first. */
-  list(): Promise<Article[]>;
-  update(id: number, patch: Partial<Pick<Article, 'title' | 'body'>>): Promise<Article | null>;
-  delete(id: number): Promise<boolean>;
-}
-
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   tokens: TokenStore;
   refreshTokens: RefreshTokenStore;
   counters: CounterStore;
-  articles: ArticleStore;
   /** Answers when every backend answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -8,7 +8,6 @@
 import type { Clock } from '../../src/internal/clock.ts';
 import { createMemoryStores } from '../../src/stores/memory/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
-import { articleStoreContract } from './article-store.contract.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import type { StoreFixture } from './fixture.ts';
 import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
@@ -41,7 +40,3 @@ refreshTokenStoreContract(
   fixture((s) => s.refreshTokens),
 );
 counterStoreContract('memory', (clock) => fixture((s) => s.counters, clock)());
-articleStoreContract(
-  'memory',
-  fixture((s) => s.articles),
-);

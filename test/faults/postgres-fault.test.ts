@@ -97,7 +97,7 @@ describe('PostgreSQL faults become StoreUnavailableError, and the pool recovers'
     const holder = new pg.Client({ connectionString: cluster.url });
     holder.on('error', () => {}); // it dies with the server too
     await holder.connect();
-    await holder.query("BEGIN; SELECT * FROM refresh_tokens WHERE jti = 'j4' FOR UPDATE");
+    await holder.query("BEGIN; SELECT * FROM gatehouse_refresh_tokens WHERE jti = 'j4' FOR UPDATE");
     // Checked from the start, so the rejection is handled the moment it comes; the stop takes ~0.1 s.
     const inFlight = rejectsUnavailable(stores.refreshTokens.consume('j4'), 1500);
     await new Promise((resolve) => setTimeout(resolve, 50)); // let it reach the server and wait on the lock
@@ -118,7 +118,7 @@ describe('PostgreSQL faults become StoreUnavailableError, and the pool recovers'
     const holder = new pg.Client({ connectionString: cluster.url });
     await holder.connect();
     try {
-      await holder.query("BEGIN; SELECT * FROM refresh_tokens WHERE jti = 'j2' FOR UPDATE");
+      await holder.query("BEGIN; SELECT * FROM gatehouse_refresh_tokens WHERE jti = 'j2' FOR UPDATE");
       await rejectsUnavailable(quick.refreshTokens.consume('j2'), 1000, '57014');
     } finally {
       await holder.end();
@@ -136,7 +136,7 @@ describe('PostgreSQL faults become StoreUnavailableError, and the pool recovers'
     );
     const holder = new pg.Client({ connectionString: cluster.url });
     await holder.connect();
-    await holder.query("BEGIN; SELECT * FROM refresh_tokens WHERE jti = 'j3' FOR UPDATE");
+    await holder.query("BEGIN; SELECT * FROM gatehouse_refresh_tokens WHERE jti = 'j3' FOR UPDATE");
     const stuck = tiny.refreshTokens.consume('j3'); // holds the pool's only connection
     await rejectsUnavailable(tiny.ping(), 1000);
     await holder.end(); // releases the lock: the stuck consume now wins

@@ -28,7 +28,7 @@ export interface CachedStoresOptions {
 /**
  * Wraps a durable backend's users, sessions and tokens in the in-process
  * hot-path cache, kept true by the revocation bus; refresh tokens, counters
- * and articles pass straight through. Pair it with the Redis counters for a
+ * pass straight through. Pair it with the Redis counters for a
  * deployment of several instances.
  *
  * ```ts
@@ -53,7 +53,6 @@ export function createCachedStores(
     tokens: new CachedTokenStore(durable.tokens, cache),
     refreshTokens: durable.refreshTokens,
     counters: durable.counters,
-    articles: durable.articles,
     ping: () => durable.ping(),
     async close() {
       cache.close();

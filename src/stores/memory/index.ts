@@ -1,20 +1,12 @@
 import type { Clock } from '../../internal/clock.ts';
 import type { Stores } from '../types.ts';
-import { MemoryArticleStore } from './article-store.ts';
 import { MemoryCounterStore } from './counter-store.ts';
 import { MemoryRefreshTokenStore } from './refresh-token-store.ts';
 import { MemorySessionStore } from './session-store.ts';
 import { MemoryTokenStore } from './token-store.ts';
 import { MemoryUserStore } from './user-store.ts';
 
-export {
-  MemoryArticleStore,
-  MemoryCounterStore,
-  MemoryRefreshTokenStore,
-  MemorySessionStore,
-  MemoryTokenStore,
-  MemoryUserStore,
-};
+export { MemoryCounterStore, MemoryRefreshTokenStore, MemorySessionStore, MemoryTokenStore, MemoryUserStore };
 
 /**
  * Every store in process memory: for tests and throwaway demos. Nothing
@@ -33,7 +25,6 @@ export function createMemoryStores(options: { clock?: Clock } = {}): Stores {
     tokens: new MemoryTokenStore(),
     refreshTokens: new MemoryRefreshTokenStore(users),
     counters: new MemoryCounterStore({ clock: options.clock }),
-    articles: new MemoryArticleStore(),
     async ping() {},
     async close() {},
   };

@@ -1,7 +1,7 @@
 import type { Clock } from '../../internal/clock.ts';
 import { MemoryCounterStore } from '../memory/counter-store.ts';
+import { checkTablePrefix, DEFAULT_TABLE_PREFIX, withTablePrefix } from '../table-prefix.ts';
 import type { Stores } from '../types.ts';
-import { SqliteArticleStore } from './article-store.ts';
 import { openSqliteDatabase } from './database.ts';
 import { guard } from './guard.ts';
 import { migrate } from './migrate.ts';
@@ -15,18 +15,20 @@ export { type OpenSqliteOptions, openSqliteDatabase } from './database.ts';
 export { isUnavailableError } from './guard.ts';
 export { type Migration, migrate } from './migrate.ts';
 export { sqliteMigrations } from './schema.ts';
-export { SqliteArticleStore, SqliteRefreshTokenStore, SqliteSessionStore, SqliteTokenStore, SqliteUserStore };
+export { SqliteRefreshTokenStore, SqliteSessionStore, SqliteTokenStore, SqliteUserStore };
 
 export interface SqliteStoresOptions {
   /** Drives the throttle counters' windows (default: the system clock). */
   clock?: Clock;
   /** Passed to `openSqliteDatabase` (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Prepended to every table name (default `gatehouse_`: `gatehouse_users`, …). */
+  tablePrefix?: string;
 }
 
 /**
  * The embedded default: one SQLite file holds users, tokens, sessions,
- * refresh-token families and articles, migrated on open. Throttle counters
+ * refresh-token families, migrated on open. Throttle counters
  * stay in process memory — one process needs no shared counter, and a
  * counter write per request is not worth a disk write.
  *
@@ -37,13 +39,15 @@ export interface SqliteStoresOptions {
  * ```
  */
 export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): Stores {
-  const db = openSqliteDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
+  const prefix = checkTablePrefix(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
+  const raw = openSqliteDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
-    migrate(db, sqliteMigrations);
+    migrate(raw, sqliteMigrations, { tablePrefix: prefix });
   } catch (error) {
-    db.close();
+    raw.close();
     throw error;
   }
+  const db = withTablePrefix(raw, prefix);
   const ping = db.prepare('SELECT 1');
   return {
     users: new SqliteUserStore(db),
@@ -51,7 +55,6 @@ export function createSqliteStores(path: string, options: SqliteStoresOptions = 
     tokens: new SqliteTokenStore(db),
     refreshTokens: new SqliteRefreshTokenStore(db),
     counters: new MemoryCounterStore({ clock: options.clock }),
-    articles: new SqliteArticleStore(db),
     async ping() {
       guard(() => ping.get());
     },

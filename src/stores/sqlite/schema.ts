@@ -11,7 +11,7 @@ import type { Migration } from './migrate.ts';
  */
 export const sqliteMigrations: readonly Migration[] = Object.freeze([
   {
-    id: '0001_initial',
+    id: '0001_tables',
     sql: `
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,14 +59,6 @@ CREATE TABLE refresh_tokens (
 CREATE INDEX refresh_tokens_family_id ON refresh_tokens (family_id);
 CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id);
 
-CREATE TABLE articles (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  title TEXT NOT NULL,
-  body TEXT NOT NULL,
-  author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  created INTEGER NOT NULL
-);
-CREATE INDEX articles_created ON articles (created DESC, id DESC);
 `,
   },
   {
@@ -75,7 +67,7 @@ CREATE INDEX articles_created ON articles (created DESC, id DESC);
     // tokens_valid_after is compared with. Existing families are born when
     // their time-ordered id says (its first 48 bits are milliseconds; an id
     // of another shape counts as born at 0, so any cut-off ends it).
-    id: '0002_refresh_families',
+    id: '0002_refresh_families_table',
     sql: `
 CREATE TABLE refresh_families (
   id TEXT PRIMARY KEY,
