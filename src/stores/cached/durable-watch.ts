@@ -46,6 +46,10 @@ export class DurableWatch implements HealthReportingBus {
     return this.#durableUp && this.#bus.healthy;
   }
 
+  get settleMs(): number | undefined {
+    return this.#bus.settleMs;
+  }
+
   publish(message: RevocationMessage): Promise<void> {
     return this.#bus.publish(message);
   }
