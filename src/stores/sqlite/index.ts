@@ -2,6 +2,7 @@ import type { Clock } from '../../internal/clock.ts';
 import { MemoryCounterStore } from '../memory/counter-store.ts';
 import type { Stores } from '../types.ts';
 import { SqliteArticleStore } from './article-store.ts';
+import { dataVersionReader } from './data-version.ts';
 import { openSqliteDatabase } from './database.ts';
 import { guard } from './guard.ts';
 import { migrate } from './migrate.ts';
@@ -11,6 +12,7 @@ import { SqliteSessionStore } from './session-store.ts';
 import { SqliteTokenStore } from './token-store.ts';
 import { SqliteUserStore } from './user-store.ts';
 
+export { dataVersionReader } from './data-version.ts';
 export { type OpenSqliteOptions, openSqliteDatabase } from './database.ts';
 export { isUnavailableError } from './guard.ts';
 export { type Migration, migrate } from './migrate.ts';
@@ -22,6 +24,11 @@ export interface SqliteStoresOptions {
   clock?: Clock;
   /** Passed to `openSqliteDatabase` (default 5000 ms). */
   busyTimeoutMs?: number;
+}
+
+/** The SQLite stores, and the file's `PRAGMA data_version` on their connection (see `VersionWatch`). */
+export interface SqliteStores extends Stores {
+  dataVersion(): number;
 }
 
 /**
@@ -36,7 +43,7 @@ export interface SqliteStoresOptions {
  * await stores.close();
  * ```
  */
-export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): Stores {
+export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): SqliteStores {
   const db = openSqliteDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
     migrate(db, sqliteMigrations);
@@ -52,6 +59,7 @@ export function createSqliteStores(path: string, options: SqliteStoresOptions = 
     refreshTokens: new SqliteRefreshTokenStore(db),
     counters: new MemoryCounterStore({ clock: options.clock }),
     articles: new SqliteArticleStore(db),
+    dataVersion: dataVersionReader(db),
     async ping() {
       guard(() => ping.get());
     },
