@@ -20,6 +20,7 @@ import { type Policy, runPipeline } from './pipeline.ts';
 import { type AuthRequest, cookie, header } from './request.ts';
 import type { ApiResponse } from './response.ts';
 import { Revocations } from './revocations.ts';
+import { isWellFormedSessionKey } from './sessions/session-key.ts';
 import { SessionService } from './sessions/session-service.ts';
 import type { RevocationBus, SessionRecord, Stores, TokenRecord, User } from './stores/types.ts';
 import { LoginThrottle } from './throttling/login-throttle.ts';
@@ -263,6 +264,9 @@ export class Gatehouse {
     if (ended) {
       await this.revocations.sessionEnded(ended.keyHash);
       this.event(req, 'logout', ended.userId, undefined, ended);
+    } else if (isWellFormedSessionKey(key)) {
+      // No row: maybe a retry of a logout whose signal was lost. Signal again (harmless if not).
+      await this.revocations.sessionEnded(sha256Hex(key));
     }
     return this.sessions.deleteCookie();
   }
