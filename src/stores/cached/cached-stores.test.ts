@@ -223,3 +223,48 @@ test('bad options are configuration errors', () => {
     ConfigurationError,
   );
 });
+
+test('a copy lives ttlMs from the start of its durable read, not from its arrival', async () => {
+  const clock = createFakeClock();
+  const durable = createMemoryStores();
+  const slow = new Proxy(durable.sessions, {
+    get: (target, method) =>
+      method === 'getByKeyHash'
+        ? async (keyHash: string) => {
+            const found = await target.getByKeyHash(keyHash);
+            clock.advance(1_000); // the read took a second
+            return found;
+          }
+        : Reflect.get(target, method).bind(target),
+  });
+  const { stores: counted, calls } = countCalls({ ...durable, sessions: slow });
+  const stores = createCachedStores(counted, new MemoryRevocationBus(), { clock, ttlMs: 5_000 });
+  await stores.sessions.create({
+    id: 's',
+    keyHash: 'h',
+    userId: 1,
+    authHash: 'a',
+    createdAt: clock.now(),
+    lastSeenAt: clock.now(),
+    ip: '',
+    userAgent: '',
+  });
+  await stores.sessions.getByKeyHash('h');
+  clock.advance(3_999); // 4,999 ms after the read began
+  await stores.sessions.getByKeyHash('h');
+  assert.equal(calls['sessions.getByKeyHash'], 1);
+  clock.advance(1);
+  await stores.sessions.getByKeyHash('h');
+  assert.equal(calls['sessions.getByKeyHash'], 2, 'expired 5,000 ms after the read began');
+});
+
+test('the default TTL is 5 s', async () => {
+  const { stores, calls, session, clock } = await setup();
+  await stores.sessions.create(session());
+  await stores.sessions.getByKeyHash('hash1');
+  clock.advance(4_999);
+  await stores.sessions.getByKeyHash('hash1');
+  clock.advance(1);
+  await stores.sessions.getByKeyHash('hash1');
+  assert.equal(calls['sessions.getByKeyHash'], 2);
+});
