@@ -4,7 +4,7 @@ import { ConfigurationError } from '../../errors.ts';
 import { countCalls, createFakeClock } from '../../testing/index.ts';
 import { createMemoryStores } from '../memory/index.ts';
 import type { RevocationBus, SessionRecord, TokenRecord } from '../types.ts';
-import { createCachedStores } from './index.ts';
+import { createCachedStores, DurableWatch } from './index.ts';
 import { MemoryRevocationBus } from './memory-bus.ts';
 
 async function setup(options: { bus?: RevocationBus; max?: number; ttlMs?: number; idleMs?: number } = {}) {
@@ -267,4 +267,36 @@ test('the default TTL is 5 s', async () => {
   clock.advance(1);
   await stores.sessions.getByKeyHash('hash1');
   assert.equal(calls['sessions.getByKeyHash'], 2);
+});
+
+test('DurableWatch passes on a gap its bus reports while still healthy (a lost message): the cache clears', async () => {
+  const listeners = new Set<(healthy: boolean) => void>();
+  const bus = {
+    healthy: true, // the lease still runs; a message could not be read
+    publish: async () => {},
+    subscribe: () => () => {},
+    onHealthChange(listener: (healthy: boolean) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+  const durable = createMemoryStores();
+  const watched = new DurableWatch(bus, durable, { intervalMs: 60_000 });
+  const { stores, durable: counted } = await setup({ bus: watched });
+  await stores.sessions.create({
+    id: 's',
+    keyHash: 'h',
+    userId: 1,
+    authHash: 'a',
+    createdAt: 0,
+    lastSeenAt: Date.UTC(2025, 0, 1),
+    ip: '',
+    userAgent: '',
+  });
+  assert.ok(await stores.sessions.getByKeyHash('h'));
+  await counted.sessions.delete('h');
+  for (const listener of [...listeners]) listener(false);
+  for (const listener of [...listeners]) listener(true);
+  assert.equal(await stores.sessions.getByKeyHash('h'), null);
+  watched.close();
 });
