@@ -116,3 +116,24 @@ test('finding: a logout whose publish fails answers as done and writes its secur
   // The retry finds no row: it answers as done too (and signals again).
   await gh.logoutSession(request(cookie));
 });
+
+test('ending a user’s credentials that fails half-way: what did change is in force everywhere before the error', async () => {
+  const { a, b, bus, session } = await twoInstances((peerOfB) => peerOfB.peer());
+  const outage = new StoreUnavailableError('database down');
+  const failing: Stores = {
+    ...a,
+    tokens: new Proxy(a.tokens, {
+      get: (target, method) =>
+        method === 'deleteByUser'
+          ? async () => {
+              throw outage;
+            }
+          : Reflect.get(target, method).bind(target),
+    }),
+  };
+  await assert.rejects(
+    () => new Revocations({ stores: failing, bus }).endUserCredentials(session.userId, { tokens: true }),
+    outage,
+  );
+  assert.equal(await b.sessions.getByKeyHash('h1'), null, 'the session deleted before the failure');
+});

@@ -53,14 +53,18 @@ export class Revocations {
     // very millisecond, before or after, is refused — never one minted later.
     const notBefore = this.#clock.now() + 1;
     await this.#stores.users.update(userId, { tokensValidAfter: notBefore });
-    const sessions = await this.#stores.sessions.deleteByUser(userId, options.keepSessionKeyHash);
-    const tokens = options.tokens ? await this.#stores.tokens.deleteByUser(userId) : [];
-    await this.#stores.refreshTokens.revokeUser(userId);
-    await this.#publish([
-      ...sessions.map((keyHash): RevocationMessage => ({ kind: 'session', keyHash })),
-      ...tokens.map((keyHash): RevocationMessage => ({ kind: 'token', keyHash })),
-      { kind: 'user', userId },
-    ]);
+    const ended: RevocationMessage[] = [];
+    try {
+      const sessions = await this.#stores.sessions.deleteByUser(userId, options.keepSessionKeyHash);
+      ended.push(...sessions.map((keyHash): RevocationMessage => ({ kind: 'session', keyHash })));
+      const tokens = options.tokens ? await this.#stores.tokens.deleteByUser(userId) : [];
+      ended.push(...tokens.map((keyHash): RevocationMessage => ({ kind: 'token', keyHash })));
+      await this.#stores.refreshTokens.revokeUser(userId);
+    } finally {
+      // Also when a later step failed (the request answers 503): what did change is in force
+      // everywhere before it answers. The user message drops every cached copy of theirs.
+      await this.#publish([...ended, { kind: 'user', userId }]);
+    }
   }
 
   /** The user record changed (deactivated, password, staff flag): cached copies must go. */
