@@ -300,3 +300,15 @@ test('DurableWatch passes on a gap its bus reports while still healthy (a lost m
   assert.equal(await stores.sessions.getByKeyHash('h'), null);
   watched.close();
 });
+
+test('after a loss a read saw and a reported recovery, the first read after it is cached again', async () => {
+  const { stores, calls, bus, session } = await setup();
+  await stores.sessions.create(session());
+  await stores.sessions.getByKeyHash('hash1');
+  (bus as MemoryRevocationBus).setHealthy(false);
+  await stores.sessions.getByKeyHash('hash1'); // read through: the loss is seen here too
+  (bus as MemoryRevocationBus).setHealthy(true); // reported: the cache cleared
+  await stores.sessions.getByKeyHash('hash1'); // loaded and kept
+  await stores.sessions.getByKeyHash('hash1');
+  assert.equal(calls['sessions.getByKeyHash'], 3);
+});

@@ -72,8 +72,14 @@ export class HotCache {
     this.#validate = bus.validate ? () => bus.validate!() : null;
     this.#unsubscribe = [bus.subscribe((message) => this.revoke(message))];
     if (typeof bus.onHealthChange === 'function') {
-      // Clear on the way down (nothing stale survives) and on the way up (a blip too short to poll).
-      this.#unsubscribe.push(bus.onHealthChange(() => this.clear()));
+      // Clear on the way down (nothing stale survives) and on the way up (a blip too short to poll);
+      // that clear is also the one a loss seen by polling asked for.
+      this.#unsubscribe.push(
+        bus.onHealthChange(() => {
+          this.#missed = false;
+          this.clear();
+        }),
+      );
     }
   }
 

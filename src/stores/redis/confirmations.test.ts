@@ -42,9 +42,9 @@ test('confirmed once our revocation came back and every live peer acknowledged i
   confirmations.acked('1', 'b');
   confirmations.settle();
   assert.equal(await state(done), 'pending', 'c has not acknowledged');
-  confirmations.acked('1', 'c');
-  assert.equal(confirmations.settle(), null);
+  confirmations.acked('1', 'c'); // the last one awaited: confirmed at once, no sweep needed
   assert.equal(await state(done), 'resolved');
+  assert.equal(confirmations.settle(), null);
 });
 
 test('never before it came back, however many acknowledgements', async () => {

@@ -23,15 +23,16 @@ interface Pending {
  * revocation. Peers we may not have heard of (we subscribed less than a lease
  * ago) are covered by waiting until a lease after our subscription.
  *
- * The owner (the bus) feeds it events and calls `settle()`, arming a timer for
- * the deadline it returns; no timers here, so a fake clock drives the tests.
+ * The owner (the bus) feeds it events, and arms a timer for the deadline
+ * `echoed` or `settle` returns, to call `settle` then; no timers here, so a
+ * fake clock drives the tests.
  *
  * ```ts
  * const confirmations = new Confirmations({ leaseMs: 500, marginMs: 10, now: () => performance.now() });
  * confirmations.subscribed();
  * const done = confirmations.expect('a1:7'); // then PUBLISH it
- * confirmations.echoed('a1:7'); confirmations.acked('a1:7', 'b2');
- * confirmations.settle(); // done resolves once every live peer acknowledged
+ * confirmations.echoed('a1:7'); // a deadline: when to call settle() at the latest
+ * confirmations.acked('a1:7', 'b2'); // done resolves once every live peer acknowledged
  * ```
  */
 export class Confirmations {
@@ -75,7 +76,10 @@ export class Confirmations {
   /** A peer closed its bus (and stopped its cache first): nothing to wait for from it. */
   left(peer: string): void {
     this.#peers.delete(peer);
-    for (const pending of this.#pending.values()) pending.waiting.delete(peer);
+    const now = this.#now();
+    for (const [id, pending] of this.#pending) {
+      if (pending.waiting.delete(peer) && pending.echoed) this.#try(id, pending, now);
+    }
   }
 
   /** Registers a revocation about to be published; settles when it is confirmed, rejects on `fail`. */
@@ -92,10 +96,14 @@ export class Confirmations {
     });
   }
 
-  /** Our own revocation came back: from here on, wait for the peers that may hold a lease. */
-  echoed(id: string): void {
+  /**
+   * Our own revocation came back: from here on, wait for the peers that may
+   * hold a lease. Returns when it may be confirmed at the latest (monotonic
+   * ms; arm a timer for `settle`), or null when it already is.
+   */
+  echoed(id: string): number | null {
     const pending = this.#pending.get(id);
-    if (!pending || pending.echoed) return;
+    if (!pending || pending.echoed) return null;
     const now = this.#now();
     pending.echoed = true;
     pending.floor = this.#subscribedAt + this.#leaseMs + this.#marginMs;
@@ -103,14 +111,16 @@ export class Confirmations {
       const deadline = heardAt + this.#leaseMs + this.#marginMs;
       if (deadline > now && !pending.acked.has(peer)) pending.waiting.set(peer, deadline);
     }
+    return this.#try(id, pending, now);
   }
 
-  /** A peer applied our revocation `id`. */
+  /** A peer applied our revocation `id` (confirmed at once if it was the last one awaited). */
   acked(id: string, peer: string): void {
     const pending = this.#pending.get(id);
     if (!pending) return;
     pending.acked.add(peer);
     pending.waiting.delete(peer);
+    if (pending.echoed) this.#try(id, pending, this.#now());
   }
 
   /** Gives up on `id` (publish failed; with `unlessEchoed`, no echo in time). */
@@ -126,22 +136,12 @@ export class Confirmations {
     for (const id of [...this.#pending.keys()]) this.fail(id, error);
   }
 
-  /** Resolves what is confirmed; returns the next time something may be (monotonic ms), or null. */
+  /** Resolves everything confirmed by now; returns the next time something may be (monotonic ms), or null. */
   settle(): number | null {
     const now = this.#now();
     let next = Number.POSITIVE_INFINITY;
     for (const [id, pending] of this.#pending) {
-      if (!pending.echoed) continue;
-      for (const [peer, deadline] of pending.waiting) {
-        if (deadline <= now) pending.waiting.delete(peer);
-        else next = Math.min(next, deadline);
-      }
-      if (pending.waiting.size === 0 && pending.floor <= now) {
-        this.#pending.delete(id);
-        pending.resolve();
-      } else if (pending.floor > now) {
-        next = Math.min(next, pending.floor);
-      }
+      if (pending.echoed) next = Math.min(next, this.#try(id, pending, now) ?? Number.POSITIVE_INFINITY);
     }
     // Peers silent for longer than a lease hold none: forget them.
     for (const [peer, heardAt] of this.#peers) {
@@ -149,5 +149,18 @@ export class Confirmations {
       this.#peers.delete(peer);
     }
     return next === Number.POSITIVE_INFINITY ? null : next;
+  }
+
+  /** Resolves `pending` if nothing is left to wait for; else returns its next deadline. */
+  #try(id: string, pending: Pending, now: number): number | null {
+    let next = pending.floor > now ? pending.floor : Number.POSITIVE_INFINITY;
+    for (const [peer, deadline] of pending.waiting) {
+      if (deadline <= now) pending.waiting.delete(peer);
+      else next = Math.min(next, deadline);
+    }
+    if (next !== Number.POSITIVE_INFINITY) return next;
+    this.#pending.delete(id);
+    pending.resolve();
+    return null;
   }
 }

@@ -258,22 +258,15 @@ export class RedisRevocationBus implements RevocationBus {
         else this.#report();
         return;
       case 'ack':
-        if (frame.to === this.instanceId) {
-          this.#confirmations.acked(frame.id, frame.from);
-          this.#settle();
-        }
+        if (frame.to === this.instanceId) this.#confirmations.acked(frame.id, frame.from);
         return;
       case 'bye':
-        if (frame.from !== this.instanceId) {
-          this.#confirmations.left(frame.from);
-          this.#settle();
-        }
+        if (frame.from !== this.instanceId) this.#confirmations.left(frame.from);
         return;
       case 'revocation':
         this.#apply(frame.message);
         if (frame.from === this.instanceId && frame.id) {
-          this.#confirmations.echoed(frame.id);
-          this.#settle();
+          this.#arm(this.#confirmations.echoed(frame.id));
         } else if (frame.from && frame.id) {
           const ack = encodeFrame({ type: 'ack', from: this.instanceId, to: frame.from, id: frame.id });
           // An acknowledgement that fails leaves the revoker waiting out our lease: safe.
@@ -315,19 +308,18 @@ export class RedisRevocationBus implements RevocationBus {
     for (const listener of [...this.#healthListeners]) listener(healthy);
   }
 
-  /** Resolves confirmed publishes and arms one timer for the next deadline. */
-  #settle(): void {
-    const next = this.#confirmations.settle();
-    if (next === null || next >= this.#settleAt) return;
+  /** Keeps one timer, for the earliest deadline of an outstanding publish, to `settle` then. */
+  #arm(at: number | null): void {
+    if (at === null || at >= this.#settleAt) return;
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
-    this.#settleAt = next;
+    this.#settleAt = at;
     this.#settleTimer = setTimeout(
       () => {
         this.#settleTimer = null;
         this.#settleAt = Number.POSITIVE_INFINITY;
-        this.#settle();
+        this.#arm(this.#confirmations.settle());
       },
-      Math.max(0, next - this.#now()) + 1,
+      Math.max(0, at - this.#now()) + 1,
     );
   }
 }
