@@ -206,10 +206,16 @@ export type RevocationMessage =
   | { kind: 'user'; userId: number };
 
 export interface RevocationBus {
+  /** Resolves once every instance's cache has applied it; throws StoreUnavailableError when that is not known. */
   publish(message: RevocationMessage): Promise<void>;
   subscribe(listener: (message: RevocationMessage) => void): () => void;
-  /** False while the connection is lost: caches stop serving (fail closed). */
+  /** False while this instance cannot prove it hears every revocation: caches stop serving (fail closed). */
   readonly healthy: boolean;
+  /**
+   * After `publish` threw: how long (ms) until no cache on any instance can still hold a copy
+   * read before the revocation (the caches' TTL and a margin). Revocations waits this long.
+   */
+  readonly settleMs?: number;
 }
 
 export interface Stores {

@@ -2,6 +2,7 @@ import type { Clock } from '../../internal/clock.ts';
 import { MemoryCounterStore } from '../memory/counter-store.ts';
 import { checkTablePrefix, DEFAULT_TABLE_PREFIX, withTablePrefix } from '../table-prefix.ts';
 import type { Stores } from '../types.ts';
+import { dataVersionReader } from './data-version.ts';
 import { openSqliteDatabase } from './database.ts';
 import { guard } from './guard.ts';
 import { migrate } from './migrate.ts';
@@ -11,6 +12,7 @@ import { SqliteSessionStore } from './session-store.ts';
 import { SqliteTokenStore } from './token-store.ts';
 import { SqliteUserStore } from './user-store.ts';
 
+export { dataVersionReader } from './data-version.ts';
 export { type OpenSqliteOptions, openSqliteDatabase } from './database.ts';
 export { isUnavailableError } from './guard.ts';
 export { type Migration, migrate } from './migrate.ts';
@@ -26,6 +28,11 @@ export interface SqliteStoresOptions {
   tablePrefix?: string;
 }
 
+/** The SQLite stores, and the file's `PRAGMA data_version` on their connection (see `VersionWatch`). */
+export interface SqliteStores extends Stores {
+  dataVersion(): number;
+}
+
 /**
  * The embedded default: one SQLite file holds users, tokens, sessions,
  * refresh-token families, migrated on open. Throttle counters
@@ -38,7 +45,7 @@ export interface SqliteStoresOptions {
  * await stores.close();
  * ```
  */
-export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): Stores {
+export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): SqliteStores {
   const prefix = checkTablePrefix(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
   const raw = openSqliteDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
@@ -55,6 +62,7 @@ export function createSqliteStores(path: string, options: SqliteStoresOptions = 
     tokens: new SqliteTokenStore(db),
     refreshTokens: new SqliteRefreshTokenStore(db),
     counters: new MemoryCounterStore({ clock: options.clock }),
+    dataVersion: dataVersionReader(raw),
     async ping() {
       guard(() => ping.get());
     },
