@@ -129,7 +129,10 @@ describe('finding 9: A cut off from Redis, B not; one PostgreSQL', { skip }, () 
       for (let attempt = 0; ; attempt++) {
         browser = await cachedOnB();
         const keyHash = createHash('sha256').update(browser.jar.get('sessionid')!).digest('hex');
-        assert.equal((await db.query('DELETE FROM sessions WHERE key_hash = $1', [keyHash])).rowCount, 1);
+        assert.equal(
+          (await db.query('DELETE FROM gatehouse_sessions WHERE key_hash = $1', [keyHash])).rowCount,
+          1,
+        );
         if ((await browser.send(b.url, 'GET', '/api/dashboard/')).status === 200) break;
         assert.ok(attempt < 3, 'B never served the copy it had cached');
       }

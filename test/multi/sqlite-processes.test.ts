@@ -34,7 +34,12 @@ function gatehouse(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${dbPath}`, SECRET_KEY },
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: `sqlite:${dbPath}`,
+        SECRET_KEY,
+        GATEHOUSE_SECURITY_LOG: 'off',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -119,7 +119,7 @@ test('another process (a child node) revoking a session: refused on the next rea
       const { DatabaseSync } = require('node:sqlite');
       const db = new DatabaseSync(process.argv[1]);
       db.exec('PRAGMA busy_timeout = 5000');
-      db.prepare('DELETE FROM sessions WHERE key_hash = ?').run(process.argv[2]);
+      db.prepare('DELETE FROM gatehouse_sessions WHERE key_hash = ?').run(process.argv[2]);
       db.close();`;
     const child = spawn(process.execPath, ['-e', script, file, `hash${round}`], { stdio: 'inherit' });
     const code = await new Promise((resolve) => child.once('exit', resolve));
