@@ -16,8 +16,11 @@ export interface NewAccount {
 
 // Django's UnicodeUsernameValidator: word characters and @ . + - only.
 const USERNAME = /^[\p{L}\p{N}_@.+-]+$/u;
-// Django's EmailValidator, simplified to what it accepts for ordinary addresses.
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/u;
+// Django's EmailValidator, simplified to what it accepts for ordinary addresses. The domain's
+// first dot is found without backtracking: `[^…]+\.` was O(n²) on `a@` and a run of dots (issue 8.1).
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"][^\s@<>()[\]\\,;:".]*\.[^\s@<>()[\]\\,;:"]{2,}$/u;
+// Django's EmailValidator refuses more than 320 characters (RFC 3696) before any pattern looks.
+const MAX_EMAIL_LENGTH = 320;
 
 /**
  * User accounts: creation with Django's validators, password changes and
@@ -53,9 +56,15 @@ export class Accounts {
       ];
     } else if (await this.#users.getByUsername(username))
       errors.username = ['A user with that username already exists.'];
-    const passwordErrors = validatePassword(input.password, { username, email });
+    const emailValid = !email || (email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email));
+    // As in Django's UserCreationForm, the password is compared with valid fields only: the similarity
+    // check costs length × parts, so a megabyte username or e-mail must never reach it (issue 8.1).
+    const passwordErrors = validatePassword(input.password, {
+      username: errors.username ? '' : username,
+      email: emailValid ? email : '',
+    });
     if (passwordErrors.length > 0) errors.password = passwordErrors;
-    if (email && !EMAIL.test(email)) errors.email = ['Enter a valid email address.'];
+    if (!emailValid) errors.email = ['Enter a valid email address.'];
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     try {
       return await this.#users.create({
