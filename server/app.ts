@@ -1,5 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type ApiResponse, type AuthRequest, Cors, type Gatehouse, NotFound, toResponse } from '#gatehouse';
+import {
+  type ApiResponse,
+  type AuthRequest,
+  Cors,
+  type Gatehouse,
+  iriToUri,
+  NotFound,
+  toResponse,
+} from '#gatehouse';
 import { fromFastifyRequest, sendFastifyReply, useGatehouse } from '#gatehouse/fastify';
 import type { Config } from './config.ts';
 import type { Route } from './route.ts';
@@ -94,7 +102,8 @@ export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyIn
     if (!req.path.endsWith('/') && patterns.some((p) => p.test(`${req.path}/`))) {
       const res: ApiResponse = {
         status: 301,
-        headers: { location: `${req.path}/${req.url.slice(req.path.length)}` },
+        // iri_to_uri, as Django's get_full_path: never a character a header cannot carry.
+        headers: { location: iriToUri(`${req.path}/${req.url.slice(req.path.length)}`) },
         cookies: [],
         text: '',
       };

@@ -20,6 +20,7 @@ export { clientInfo } from './http/client.ts';
 export { type SetCookie, serializeCookie } from './http/cookie.ts';
 export { Cors, type CorsOptions } from './http/cors.ts';
 export { type CharFieldSpec, charFields } from './http/fields.ts';
+export { iriToUri } from './http/iri-to-uri.ts';
 export { isSafeRedirect } from './http/safe-redirect.ts';
 export { addVary, toWire, type WireResponse } from './http/write.ts';
 export { type Clock, systemClock } from './internal/clock.ts';

@@ -4,6 +4,7 @@ import {
   type AuthRequest,
   escapeHtml,
   type Gatehouse,
+  iriToUri,
   isSafeRedirect,
   Throttled,
   type View,
@@ -14,10 +15,14 @@ const NEVER_CACHE = { 'cache-control': 'max-age=0, no-cache, no-store, must-reva
 const BAD_LOGIN =
   'Please enter a correct username and password. Note that both fields may be case-sensitive.';
 
-/** Where to go after log-in or log-out: `next` when it is a local path (Django's url_has_allowed_host_and_scheme), else `/`. */
+/**
+ * Where to go after log-in or log-out, as a `Location` value: `next` when it is
+ * a local path (Django's url_has_allowed_host_and_scheme), else `/`, encoded
+ * as Django's HttpResponseRedirect does (iri_to_uri): `/中` → `/%E4%B8%AD`.
+ */
 export function redirectTarget(req: AuthRequest, next: unknown): string {
   if (typeof next !== 'string' || next === '') return '/';
-  return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? next : '/';
+  return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? iriToUri(next) : '/';
 }
 
 function page(

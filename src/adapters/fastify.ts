@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ParseError, PayloadTooLarge, UnsupportedMediaType } from '../errors.ts';
 import { clientInfo } from '../http/client.ts';
+import { endResponse } from '../http/end-response.ts';
 import { toWire } from '../http/write.ts';
 import { type AuthRequest, createAuthRequest } from '../request.ts';
 import { type ApiResponse, toResponse } from '../response.ts';
@@ -51,10 +52,9 @@ export function sendFastifyReply(
   if (options.direct) {
     // Straight to node:http in one writeHead + end: no per-header work in Fastify's reply.
     reply.hijack();
-    const raw = reply.raw;
     if (wire.body !== undefined) wire.headers['content-length'] = String(Buffer.byteLength(wire.body));
-    raw.writeHead(wire.status, wire.headers);
-    raw.end(wire.body);
+    // After hijack() Fastify no longer answers for us: a write that throws must still answer (issue 8.6).
+    endResponse(reply.raw, wire);
     return reply;
   }
   reply.code(wire.status).headers(wire.headers);

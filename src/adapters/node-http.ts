@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { PayloadTooLarge } from '../errors.ts';
 import { clientInfo } from '../http/client.ts';
+import { endResponse } from '../http/end-response.ts';
 import { toWire } from '../http/write.ts';
 import { type AuthRequest, createAuthRequest } from '../request.ts';
 import { type ApiResponse, toResponse } from '../response.ts';
@@ -51,9 +52,8 @@ export function writeNodeResponse(
   method: string,
   now = Date.now(),
 ): void {
-  const wire = toWire(response, now, method);
-  res.writeHead(wire.status, wire.headers);
-  res.end(wire.body);
+  // A write that throws (an invalid header value) still answers: never a hanging socket (issue 8.6).
+  endResponse(res, toWire(response, now, method));
 }
 
 /**
