@@ -49,7 +49,8 @@ export class Accounts {
     const username = normalizeUsername(input.username);
     const email = (input.email ?? '').trim();
     const errors: Record<string, string[]> = {};
-    if ([...username].length > 150) errors.username = ['Ensure this field has no more than 150 characters.'];
+    const usernameTooLong = [...username].length > 150;
+    if (usernameTooLong) errors.username = ['Ensure this field has no more than 150 characters.'];
     else if (!USERNAME.test(username)) {
       errors.username = [
         'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
@@ -57,10 +58,11 @@ export class Accounts {
     } else if (await this.#users.getByUsername(username))
       errors.username = ['A user with that username already exists.'];
     const emailValid = !email || (email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email));
-    // As in Django's UserCreationForm, the password is compared with valid fields only: the similarity
-    // check costs length × parts, so a megabyte username or e-mail must never reach it (issue 8.1).
+    // The similarity check costs length × parts: a megabyte username or e-mail must never reach it
+    // (issue 8.1). Django's forms agree: a value its form field refused (too long, not an e-mail
+    // address) is not on the instance the password is compared with.
     const passwordErrors = validatePassword(input.password, {
-      username: errors.username ? '' : username,
+      username: usernameTooLong ? '' : username,
       email: emailValid ? email : '',
     });
     if (passwordErrors.length > 0) errors.password = passwordErrors;

@@ -384,6 +384,13 @@ describe('issue 8.1 ReDoS: the largest accepted input costs linear work on every
       csrf: true,
     });
     assert.equal(longName.body, '{"username":["Ensure this field has no more than 150 characters."]}');
+    // A username of the right length but the wrong characters is still compared, as in Django 3.2's
+    // UserCreationForm (its character check is the model's, run after the form field's).
+    const badName = await c.request('POST', '/api/register/', {
+      json: { username: 'davidson!', password: 'davidson1' },
+      csrf: true,
+    });
+    assert.deepEqual(badName.json.password, ['The password is too similar to the username.']);
     const badEmail = await c.request('POST', '/api/register/', {
       json: { username: 'erin', password: `${'a'.repeat(400)}X1`, email: `${'a'.repeat(400)}@example.com` },
       csrf: true,
