@@ -4,6 +4,7 @@ import type { SetCookie } from '../http/cookie.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
 import { cryptoRandom, type Random } from '../internal/random.ts';
+import { isStorableText } from '../internal/storable-text.ts';
 import { timingSafeEqual } from '../internal/timing-safe-equal.ts';
 import type { SessionRecord, SessionStore, User, UserStore } from '../stores/types.ts';
 import { sessionAuthHash, sessionAuthHashKey } from './session-auth-hash.ts';
@@ -135,6 +136,8 @@ export class SessionService {
   }
 
   revoke(userId: number, id: string): Promise<SessionRecord | null> {
+    // An id from the URL that no store can hold names no session (issue 8.7).
+    if (!isStorableText(id)) return Promise.resolve(null);
     return this.#store.deleteById(userId, id);
   }
 

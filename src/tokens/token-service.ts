@@ -3,6 +3,7 @@ import { AuthenticationFailed } from '../errors.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
 import { cryptoRandom, type Random } from '../internal/random.ts';
+import { isStorableText } from '../internal/storable-text.ts';
 import type { TokenRecord, TokenStore, User, UserStore } from '../stores/types.ts';
 import { isWellFormedToken, mintToken } from './opaque-token.ts';
 
@@ -80,6 +81,8 @@ export class TokenService {
 
   /** Revokes one token of a user (or of anyone, for the CLI: `userId` null). */
   revoke(id: string, userId: number | null): Promise<TokenRecord | null> {
+    // An id from the URL that no store can hold names no token (issue 8.7).
+    if (!isStorableText(id)) return Promise.resolve(null);
     return this.#store.delete(id, userId);
   }
 
