@@ -7,9 +7,9 @@ const SERVER_ERROR = '{"detail":"A server error occurred."}';
  * Writes a wire response to node:http in one `writeHead` and `end`. A write
  * that throws (node refuses a header value with a character above U+00FF or a
  * line break, ERR_INVALID_CHAR) still answers: 500
- * `{"detail":"A server error occurred."}` when no byte went out, or the socket
- * is destroyed when the head already did. A request is never left hanging
- * with its socket open (issue 8.6).
+ * `{"detail":"A server error occurred."}` with `Connection: close` when no
+ * byte went out, or the socket is destroyed when the head already did. A
+ * request is never left hanging with its socket open (issue 8.6).
  *
  * ```ts
  * endResponse(res, toWire(apiResponse, Date.now(), req.method));
@@ -37,6 +37,8 @@ function answerServerError(res: ServerResponse): void {
       'content-length': String(SERVER_ERROR.length),
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      // The response object failed half-way: the connection is not reused.
+      connection: 'close',
     });
     res.end(SERVER_ERROR);
   } catch {

@@ -154,6 +154,7 @@ describe('issue 8.6: a response node cannot write still answers, through each ad
     // Nothing of the failed answer goes out with the 500: no session cookie for a login that did not answer.
     assert.deepEqual(res.headers.getSetCookie(), []);
     assert.equal(res.headers.get('location'), null);
+    assert.equal(res.headers.get('connection'), 'close');
   }
 
   test('issue 8.6: the Fastify adapter (direct writes) answers 500 and ends the request', LIVE, async () => {
