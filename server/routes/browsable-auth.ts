@@ -2,22 +2,53 @@ import {
   AllowAny,
   type ApiResponse,
   type AuthRequest,
+  charFields,
+  escapeHtml,
   type Gatehouse,
+  iriToUri,
   isSafeRedirect,
   type Route,
   Throttled,
+  ValidationError,
   type View,
 } from '../../src/index.ts';
-import { escapeHtml } from '../browsable-api.ts';
 
 const NEVER_CACHE = { 'cache-control': 'max-age=0, no-cache, no-store, must-revalidate, private' };
 const BAD_LOGIN =
   'Please enter a correct username and password. Note that both fields may be case-sensitive.';
 
-/** Where to go after log-in or log-out: `next` when it is a local path (Django's url_has_allowed_host_and_scheme), else `/`. */
+/**
+ * Where to go after log-in or log-out, as a `Location` value: `next` when it is
+ * a local path (Django's url_has_allowed_host_and_scheme), else `/`, encoded
+ * as Django's HttpResponseRedirect does (iri_to_uri): `/中` → `/%E4%B8%AD`.
+ */
 export function redirectTarget(req: AuthRequest, next: unknown): string {
   if (typeof next !== 'string' || next === '') return '/';
-  return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? next : '/';
+  return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? iriToUri(next) : '/';
+}
+
+type FieldErrors = Partial<Record<'username' | 'password', string[]>>;
+type LoginForm = { valid: true; username: string; password: string } | { valid: false; errors: FieldErrors };
+
+/**
+ * The login form's fields, validated as every other credential field is
+ * (charFields: a NUL or a lone surrogate never reaches the store), with
+ * Django's form wording for an empty field. Django's AuthenticationForm caps
+ * the username at the model's 150 characters.
+ */
+function loginForm(data: unknown): LoginForm {
+  try {
+    return { valid: true, ...charFields(data, { username: { maxLength: 150 }, password: { trim: false } }) };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const errors = error.body as FieldErrors;
+    for (const messages of Object.values(errors)) {
+      for (const [i, message] of messages.entries()) {
+        if (message === 'This field may not be blank.') messages[i] = 'This field is required.';
+      }
+    }
+    return { valid: false, errors };
+  }
 }
 
 function page(
@@ -41,13 +72,16 @@ function page(
   };
 }
 
-function form(token: string, next: string, error?: string): string {
+function form(token: string, next: string, error?: string, fieldErrors: FieldErrors = {}): string {
+  // As DRF's login template: each field's errors under it.
+  const errorsOf = (field: keyof FieldErrors) =>
+    fieldErrors[field] ? `<p class="error">${escapeHtml(fieldErrors[field].join(' '))}</p>` : '';
   return `<h1>Gatehouse REST framework</h1>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/api-auth/login/">
 <input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(token)}">
 <input type="hidden" name="next" value="${escapeHtml(next)}">
-<label for="id_username">Username</label><input type="text" name="username" id="id_username" autocomplete="username" required>
-<label for="id_password">Password</label><input type="password" name="password" id="id_password" autocomplete="current-password" required>
+<label for="id_username">Username</label><input type="text" name="username" id="id_username" autocomplete="username" required>${errorsOf('username')}
+<label for="id_password">Password</label><input type="password" name="password" id="id_password" autocomplete="current-password" required>${errorsOf('password')}
 <button type="submit">Log in</button></form>`;
 }
 
@@ -68,11 +102,15 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
         const data = ctx.data() as Record<string, string>;
         const next = data.next || ctx.req.query.get('next') || '';
         const retry = () => gh.csrfFor(ctx.req);
+        // Django's AuthenticationForm: an invalid field re-renders the form; nothing is looked up.
+        const fields = loginForm(data);
+        if (!fields.valid) {
+          const { token, cookie } = retry();
+          return page(200, form(token, next, undefined, fields.errors), { cookies: [cookie] });
+        }
         let user = null;
         try {
-          if (typeof data.username === 'string' && typeof data.password === 'string') {
-            user = await gh.authenticateCredentials(ctx.req, data.username, data.password);
-          }
+          user = await gh.authenticateCredentials(ctx.req, fields.username, fields.password);
         } catch (error) {
           if (!(error instanceof Throttled)) throw error;
           const { token, cookie } = retry();

@@ -13,6 +13,7 @@ import { NotFound, PayloadTooLarge } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { parseBody } from '../http/body.ts';
 import { clientInfo } from '../http/client.ts';
+import { endResponse } from '../http/end-response.ts';
 import { routePattern } from '../http/route-pattern.ts';
 import { toWire } from '../http/write.ts';
 import type { Policy } from '../pipeline.ts';
@@ -102,20 +103,7 @@ export function writeNodeResponse(
   method: string,
   now = Date.now(),
 ): void {
-  const wire = toWire(response, now, method);
-  try {
-    res.writeHead(wire.status, wire.headers);
-    res.end(wire.body);
-  } catch {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    const body = '{"detail":"A server error occurred."}';
-    res.writeHead(500, { 'content-type': 'application/json', 'content-length': String(body.length) });
-    res.end(body);
-  }
+  endResponse(res, toWire(response, now, method));
 }
 
 /** What a refused request gets: the error, finished by the Gatehouse (CORS, security headers). */
