@@ -110,6 +110,7 @@ export async function openGatehouse(config: Config, options: OpenOptions = {}): 
       loginAddressRate: config.loginAddressRate,
       jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
       cors: { allowedOrigins: config.corsAllowedOrigins, allowCredentials: config.corsAllowCredentials },
+      obtainedTokens: { limitPerUser: config.tokenLimitPerUser, unusedTtl: config.unusedTokenTtl },
       securityLog: config.securityLog === 'stdout' ? stdoutLog : undefined,
       ...options,
       stores,

@@ -38,7 +38,7 @@ const BIN = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
 /** The public methods of each service that end credentials, by the test that proves it. */
 const ENDING = {
   SessionService: ['destroy', 'revoke'],
-  TokenService: ['revoke'],
+  TokenService: ['revoke', 'obtain'],
   Accounts: ['setPassword', 'logoutEverywhere', 'setActive'],
   Gatehouse: ['logout', 'changePassword', 'login'],
 } as const;
@@ -198,6 +198,17 @@ describe('every public entry point that ends a credential is heard by the other 
     const v = await warm();
     assert.ok(await b.tokens.revoke(v.tokenId, null));
     assert.ok(await tokenRefused(v.token));
+  });
+
+  test('TokenService.obtain: the oldest obtained key past the limit', async () => {
+    const user = await b.accounts.create({ username: `user${++n}`, password: 'Pw-12345678' });
+    const first = await b.tokens.obtain(user, 'api-token-auth');
+    assert.ok(await a.tokens.resolve(first.key));
+    assert.ok(await a.tokens.resolve(first.key), 'A serves it from its cache');
+    for (let i = 1; i < 20; i++) await b.tokens.obtain(user, 'api-token-auth');
+    assert.ok(await a.tokens.resolve(first.key), 'twenty keys: all live');
+    await b.tokens.obtain(user, 'api-token-auth');
+    assert.ok(await tokenRefused(first.key), 'the twenty-first revoked the first, on A too');
   });
 
   test('Accounts.setPassword: every session; API tokens only with endTokens', async () => {
