@@ -127,10 +127,10 @@ if (reason) {
       const pool = createPostgresPool(url, { schema });
       try {
         assert.deepEqual(await migrate(pool, postgresMigrations, { schema }), []);
-        const { rows } = await pool.query('SELECT id FROM gatehouse_migrations');
-        assert.deepEqual(rows, [{ id: '0001_initial' }]);
-        const more = [...postgresMigrations, { id: '0002_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
-        assert.deepEqual(await migrate(pool, more, { schema }), ['0002_extra']);
+        const { rows } = await pool.query('SELECT id FROM gatehouse_migrations ORDER BY id');
+        assert.deepEqual(rows, [{ id: '0001_initial' }, { id: '0002_accounts' }]);
+        const more = [...postgresMigrations, { id: '0099_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
+        assert.deepEqual(await migrate(pool, more, { schema }), ['0099_extra']);
       } finally {
         await pool.end();
         await Promise.all(all.map((s) => s.close()));

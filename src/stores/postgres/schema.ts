@@ -83,4 +83,13 @@ CREATE UNLOGGED TABLE throttle_counters (
 CREATE INDEX throttle_counters_reset_at ON throttle_counters (reset_at);
 `,
   },
+  {
+    // The account flows (djoser): who is waiting for an activation link, and look-ups by address.
+    // Existing rows predate activation, so none of them is pending.
+    id: '0002_accounts',
+    sql: `
+ALTER TABLE users ADD COLUMN pending_activation BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX users_email_lower ON users (lower(email));
+`,
+  },
 ]);

@@ -17,10 +17,10 @@ describe('sqlite migrations', () => {
   test('migrations are recorded, and running them again applies nothing', () => {
     const path = join(dir, 'nested', 'app.db');
     const db = openSqliteDatabase(path);
-    assert.deepEqual(migrate(db, sqliteMigrations), ['0001_initial']);
+    assert.deepEqual(migrate(db, sqliteMigrations), ['0001_initial', '0002_accounts']);
     assert.deepEqual(migrate(db, sqliteMigrations), []);
-    const rows = db.prepare('SELECT id, applied_at FROM gatehouse_migrations').all();
-    assert.equal(rows.length, 1);
+    const rows = db.prepare('SELECT id, applied_at FROM gatehouse_migrations ORDER BY id').all();
+    assert.equal(rows.length, 2);
     assert.equal(rows[0].id, '0001_initial');
     assert.ok(!Number.isNaN(Date.parse(rows[0].applied_at as string)));
     db.close();

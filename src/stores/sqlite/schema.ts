@@ -69,4 +69,13 @@ CREATE TABLE articles (
 CREATE INDEX articles_created ON articles (created DESC, id DESC);
 `,
   },
+  {
+    // The account flows (djoser): who is waiting for an activation link, and look-ups by address.
+    // Existing rows predate activation, so none of them is pending.
+    id: '0002_accounts',
+    sql: `
+ALTER TABLE users ADD COLUMN pending_activation INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX users_email_lower ON users (lower(email));
+`,
+  },
 ]);
