@@ -33,6 +33,8 @@ export function sessionViews(gh: Gatehouse): Route[] {
     headers: NO_STORE,
     handlers: {
       POST: async (ctx) => {
+        // Sign-up's own bucket: every attempt counts, before it is looked at.
+        await gh.registerThrottle.hit(ctx.req);
         const fields = charFields(ctx.data(), {
           username: {},
           password: { trim: false },
