@@ -2,12 +2,7 @@ import { ConfigurationError } from '../errors.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import type { User } from '../stores/types.ts';
 import { checkEmailChangeToken, makeEmailChangeToken } from './email-change-token.ts';
-import {
-  checkResetToken,
-  DEFAULT_RESET_TIMEOUT,
-  djangoTokenSeconds,
-  makeResetToken,
-} from './password-reset-token.ts';
+import { checkResetToken, DEFAULT_RESET_TIMEOUT, makeResetToken } from './password-reset-token.ts';
 
 /**
  * The key salt of activation tokens. djoser mints activation and reset links
@@ -58,7 +53,7 @@ export class AccountTokens {
         `passwordResetTimeout: expected a whole number of seconds, got ${this.timeout}`,
       );
     try {
-      djangoTokenSeconds(this.#clock.now(), this.#timeZone);
+      new Intl.DateTimeFormat('en-US', { timeZone: this.#timeZone });
     } catch {
       throw new ConfigurationError(`djangoTimeZone: unknown time zone ${JSON.stringify(this.#timeZone)}`);
     }
