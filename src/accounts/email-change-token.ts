@@ -57,9 +57,12 @@ export function checkEmailChangeToken(
   const m = TOKEN.exec(token);
   if (m === null) return null;
   const seconds = Number.parseInt(m[1], 36);
+  const bytes = Buffer.from(m[3], 'base64url');
+  // Node's decoder skips stray characters: only the one canonical spelling of an address is read.
+  if (bytes.toString('base64url') !== m[3]) return null;
   let newEmail: string;
   try {
-    newEmail = UTF8.decode(Buffer.from(m[3], 'base64url'));
+    newEmail = UTF8.decode(bytes);
   } catch {
     return null;
   }
