@@ -66,8 +66,10 @@ export class AccountFlows {
    * when the mail server will not take it, the user is deleted again and the
    * EmailUnavailableError (503) propagates: no account nobody can activate.
    */
-  async register(req: AuthRequest, input: NewAccount & { email: string }): Promise<User> {
+  async register(req: AuthRequest, input: NewAccount): Promise<User> {
     if (!this.sendActivationEmail) return this.#accounts.create(input);
+    // An account nobody can activate is never made (djoser makes one, L9).
+    if (!input.email) throw new ValidationError({ email: ['This field is required.'] });
     const site = this.#mailer.site(req);
     await this.#throttle.hit(req, input.email);
     const user = await this.#accounts.create({ ...input, isActive: false, pendingActivation: true });

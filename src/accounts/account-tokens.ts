@@ -68,9 +68,14 @@ export class AccountTokens {
     return checkResetToken(user, token, this.#checkOptions());
   }
 
-  /** An activation token: never accepted as a reset token, nor the reverse. */
+  /**
+   * An activation token: never accepted as a reset token, nor the reverse.
+   * It leaves `last_login` out, so a used link stays recognisable after the
+   * first login and answers `Stale token` rather than `Invalid token`
+   * (its single use is the account's `pendingActivation`, not the hash).
+   */
   activation(user: User): string {
-    return makeResetToken(user, {
+    return makeResetToken(withoutLogin(user), {
       secret: this.#secret,
       now: this.#clock.now(),
       timeZone: this.#timeZone,
@@ -79,7 +84,10 @@ export class AccountTokens {
   }
 
   checkActivation(user: User, token: string): boolean {
-    return checkResetToken(user, token, { ...this.#checkOptions(), keySalt: ACTIVATION_KEY_SALT });
+    return checkResetToken(withoutLogin(user), token, {
+      ...this.#checkOptions(),
+      keySalt: ACTIVATION_KEY_SALT,
+    });
   }
 
   /** An e-mail change token carrying `newEmail`, bound to the user's current address and password. */
@@ -104,4 +112,8 @@ export class AccountTokens {
       timeZone: this.#timeZone,
     };
   }
+}
+
+function withoutLogin(user: User) {
+  return { id: user.id, password: user.password, email: user.email, lastLogin: null };
 }

@@ -40,7 +40,8 @@ export function sessionViews(gh: Gatehouse): Route[] {
           password: { trim: false },
           email: { required: false, allowBlank: true },
         });
-        const user = await gh.accounts.create(fields);
+        // With GATEHOUSE_SEND_ACTIVATION_EMAIL=1 the account waits for its mailed link, as on /auth/users/.
+        const user = await gh.accountFlows.register(ctx.req, fields);
         return jsonResponse(201, { user: userJson(user) });
       },
     },
