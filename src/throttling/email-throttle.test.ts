@@ -14,7 +14,10 @@ function setup(rate: string) {
   const keys: string[] = [];
   const spying = {
     ...counters,
-    increment: (key: string, ttl: number) => (keys.push(key), counters.increment(key, ttl)),
+    increment: (key: string, ttl: number) => {
+      keys.push(key);
+      return counters.increment(key, ttl);
+    },
   };
   return {
     clock,

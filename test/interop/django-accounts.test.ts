@@ -14,7 +14,6 @@ import { type RunningSmtpServer, startSmtpServer } from '../helpers/smtp.ts';
 
 const KEY = 'test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const OLD_KEY = 'django-insecure-the-key-before-the-move-0123456789';
-const PW = 'Pw-12345678';
 
 const SCRIPT = `
 import json, os, time
