@@ -1,4 +1,5 @@
 import { lookalikeProblem } from './accounts/lookalike-username.ts';
+import { emailProblems, normalizeEmail, sameEmail, usernameProblems } from './accounts/user-fields.ts';
 import { ValidationError } from './errors.ts';
 import { type Clock, systemClock } from './internal/clock.ts';
 import type { Origin, SecurityEvents } from './logging/security-events.ts';
@@ -14,15 +15,10 @@ export interface NewAccount {
   email?: string;
   isStaff?: boolean;
   isSuperuser?: boolean;
+  /** Default true; an account waiting for its activation link is created inactive and `pendingActivation`. */
+  isActive?: boolean;
+  pendingActivation?: boolean;
 }
-
-// Django's UnicodeUsernameValidator: word characters and @ . + - only.
-const USERNAME = /^[\p{L}\p{N}_@.+-]+$/u;
-// Django's EmailValidator, simplified to what it accepts for ordinary addresses. The domain's
-// first dot is found without backtracking: `[^…]+\.` was O(n²) on `a@` and a run of dots (issue 8.1).
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"][^\s@<>()[\]\\,;:".]*\.[^\s@<>()[\]\\,;:"]{2,}$/u;
-// Django's EmailValidator refuses more than 320 characters (RFC 3696) before any pattern looks.
-const MAX_EMAIL_LENGTH = 320;
 
 /**
  * User accounts: creation with Django's validators, password changes and
@@ -57,27 +53,23 @@ export class Accounts {
   /** Validates like Django's UserCreationForm + DRF serializer; throws ValidationError with field errors. */
   async create(input: NewAccount): Promise<User> {
     const username = normalizeUsername(input.username);
-    const email = (input.email ?? '').trim();
+    const email = normalizeEmail((input.email ?? '').trim());
     const errors: Record<string, string[]> = {};
-    const usernameTooLong = [...username].length > 150;
-    if (usernameTooLong) errors.username = ['Ensure this field has no more than 150 characters.'];
-    else if (!USERNAME.test(username)) {
-      errors.username = [
-        'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
-      ];
-    } else if (await this.#users.getByUsername(username))
+    const nameErrors = usernameProblems(username);
+    if (nameErrors.length > 0) errors.username = nameErrors.slice(0, 1);
+    else if (await this.#users.getByUsername(username))
       errors.username = ['A user with that username already exists.'];
     else {
       // Issue 8.10: a Cyrillic or Greek look-alike of a name, or a mix of scripts, passes for someone else.
       const lookalike = await lookalikeProblem(username, (name) => this.#users.getByUsername(name));
       if (lookalike) errors.username = [lookalike];
     }
-    const emailValid = !email || (email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email));
+    const emailValid = !email || emailProblems(email).length === 0;
     // The similarity check costs length × parts: a megabyte username or e-mail must never reach it
     // (issue 8.1). Django's forms agree: a value its form field refused (too long, not an e-mail
     // address) is not on the instance the password is compared with.
     const passwordErrors = validatePassword(input.password, {
-      username: usernameTooLong ? '' : username,
+      username: nameErrors.length > 0 ? '' : username,
       email: emailValid ? email : '',
     });
     if (passwordErrors.length > 0) errors.password = passwordErrors;
@@ -88,6 +80,8 @@ export class Accounts {
         username,
         email,
         password: await this.#hashers.hash(input.password),
+        isActive: input.isActive ?? true,
+        pendingActivation: input.pendingActivation ?? false,
         isStaff: input.isStaff ?? false,
         isSuperuser: input.isSuperuser ?? false,
         dateJoined: this.#clock.now(),
@@ -124,14 +118,97 @@ export class Accounts {
     this.#events?.emit('logout_everywhere', { origin, userId: user.id });
   }
 
-  /** Deactivation keeps the credentials but every one of them answers `User inactive or deleted.`. */
+  /**
+   * An operator's (de)activation. Deactivation keeps the credentials but
+   * every one of them answers `User inactive or deleted.`; either way the
+   * account is no longer waiting for an activation link, so an old link or
+   * `resend_activation` can never undo an operator's deactivation.
+   */
   async setActive(user: User, active: boolean): Promise<User> {
-    const updated = await this.#users.update(user.id, { isActive: active });
+    const updated = await this.#users.update(user.id, { isActive: active, pendingActivation: false });
     await this.#revocations.userChanged(user.id);
     return updated ?? user;
   }
 
+  /** The owner followed the activation link: active, and no longer pending. */
+  async activate(user: User, origin?: Origin): Promise<User> {
+    const updated = await this.#users.update(user.id, { isActive: true, pendingActivation: false });
+    await this.#revocations.userChanged(user.id);
+    this.#events?.emit('account_activated', { origin, userId: user.id });
+    return updated ?? user;
+  }
+
+  /**
+   * djoser's `set_username`: Django's username validators, and a name held
+   * by anyone (the user itself included, as djoser's UniqueValidator) is
+   * `A user with that username already exists.` on `field`.
+   */
+  async setUsername(
+    user: User,
+    newUsername: string,
+    options: { origin?: Origin; field?: string } = {},
+  ): Promise<User> {
+    const field = options.field ?? 'new_username';
+    const username = normalizeUsername(newUsername);
+    const problems = usernameProblems(username);
+    if (problems.length === 0 && (await this.#users.getByUsername(username)))
+      problems.push('A user with that username already exists.');
+    if (problems.length === 0) {
+      // Issue 8.10: no look-alike of another user's name, no mix of scripts.
+      const lookalike = await lookalikeProblem(username, async (name) => {
+        const found = await this.#users.getByUsername(name);
+        return found && found.id !== user.id ? found : null;
+      });
+      if (lookalike) problems.push(lookalike);
+    }
+    if (problems.length > 0) throw new ValidationError({ [field]: problems });
+    let updated: User | null;
+    try {
+      updated = await this.#users.update(user.id, { username });
+    } catch (error) {
+      if (error instanceof UsernameTakenError)
+        throw new ValidationError({ [field]: ['A user with that username already exists.'] });
+      throw error;
+    }
+    await this.#revocations.userChanged(user.id);
+    this.#events?.emit('username_changed', { origin: options.origin, userId: user.id });
+    return updated ?? user;
+  }
+
+  /** Sets the address (already validated and, when it is a new mailbox, confirmed by its link). */
+  async setEmail(user: User, email: string, origin?: Origin): Promise<User> {
+    const updated = await this.#users.update(user.id, { email: normalizeEmail(email) });
+    await this.#revocations.userChanged(user.id);
+    this.#events?.emit('email_changed', { origin, userId: user.id });
+    return updated ?? user;
+  }
+
+  /**
+   * Closes the account: every session, API token, refresh token and access
+   * JWT of the user dies on every instance, then the user and every row
+   * that belongs to it are deleted.
+   */
+  async delete(user: User, origin?: Origin): Promise<void> {
+    await this.#revocations.endUserCredentials(user.id, { tokens: true });
+    await this.#users.delete(user.id);
+    await this.#revocations.userChanged(user.id);
+    this.#events?.emit('account_deleted', { origin, userId: user.id });
+  }
+
+  getById(id: number): Promise<User | null> {
+    return this.#users.getById(id);
+  }
+
   getByUsername(username: string): Promise<User | null> {
     return this.#users.getByUsername(normalizeUsername(username));
+  }
+
+  /** Every user whose address is `email` by Django's reset-form comparison (NFKC, case folded), in id order. */
+  async listByEmail(email: string): Promise<User[]> {
+    return (await this.#users.listByEmail(email)).filter((user) => sameEmail(user.email, email));
+  }
+
+  list(): Promise<User[]> {
+    return this.#users.list();
   }
 }

@@ -7,8 +7,11 @@
 import { randomInt } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseEmailUrl } from './email/email-url.ts';
+import { activationLink } from './email/messages.ts';
 import { ConfigurationError } from './errors.ts';
 import { checkTablePrefix, DEFAULT_TABLE_PREFIX } from './stores/table-prefix.ts';
+import { parseRate } from './throttling/rate.ts';
 
 export interface Config {
   host: string;
@@ -24,6 +27,8 @@ export interface Config {
   /** Security events as JSON lines on stdout (GATEHOUSE_SECURITY_LOG=stdout, the default) or not at all (`off`). */
   securityLog: 'stdout' | 'off';
   secretKey: string;
+  /** Former keys, still accepted for session auth hashes and account links (GATEHOUSE_SECRET_KEY_FALLBACKS). */
+  secretKeyFallbacks: string[];
   secureCookies: boolean;
   trustedOrigins: string[];
   allowedHosts: string[];
@@ -32,6 +37,22 @@ export interface Config {
   sessionAbsoluteTimeout: number;
   loginRate: string;
   loginAddressRate: string;
+  /** Sign-ups per client address (GATEHOUSE_REGISTER_RATE, default `20/hour`). */
+  registerRate: string;
+  /** Account mails per client address and per target address (GATEHOUSE_EMAIL_RATE, default `3/hour`). */
+  emailRate: string;
+  /** Where account mail goes (GATEHOUSE_EMAIL_URL): `console:` (the default), `smtp://…`, `smtps://…`. */
+  emailUrl: string;
+  /** The `From` of account mail (GATEHOUSE_EMAIL_FROM, default `webmaster@localhost`). */
+  emailFrom: string;
+  /** Where account links point (GATEHOUSE_FRONTEND_URL); null: the request's own origin. */
+  frontendUrl: string | null;
+  /** New accounts wait for their activation link (GATEHOUSE_SEND_ACTIVATION_EMAIL). */
+  sendActivationEmail: boolean;
+  /** Seconds reset, activation and e-mail change links live (GATEHOUSE_PASSWORD_RESET_TIMEOUT, default 259200). */
+  passwordResetTimeout: number;
+  /** Django's TIME_ZONE, for reset links Django mailed (GATEHOUSE_DJANGO_TIME_ZONE, default `UTC`). */
+  djangoTimeZone: string;
   corsAllowedOrigins: string[];
   corsAllowCredentials: boolean;
   /** Keys a login endpoint hands out, kept per user (GATEHOUSE_TOKEN_LIMIT_PER_USER, default 20). */
@@ -62,6 +83,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     cache:
       env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
     secretKey: env.SECRET_KEY || loadOrCreateSecretKey(resolve(cwd, 'var/secret.key')),
+    secretKeyFallbacks: list(env.GATEHOUSE_SECRET_KEY_FALLBACKS),
     secureCookies: flag(env, 'GATEHOUSE_SECURE_COOKIES'),
     trustedOrigins: list(env.GATEHOUSE_TRUSTED_ORIGINS),
     allowedHosts: env.GATEHOUSE_ALLOWED_HOSTS
@@ -72,6 +94,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sessionAbsoluteTimeout: integer(env, 'GATEHOUSE_SESSION_ABSOLUTE_TIMEOUT', 2_592_000, 1),
     loginRate: env.GATEHOUSE_LOGIN_RATE || '5/min',
     loginAddressRate: env.GATEHOUSE_LOGIN_ADDRESS_RATE || '20/min',
+    registerRate: rate(env, 'GATEHOUSE_REGISTER_RATE', '20/hour'),
+    emailRate: rate(env, 'GATEHOUSE_EMAIL_RATE', '3/hour'),
+    emailUrl: emailUrl(env),
+    emailFrom: emailFrom(env),
+    frontendUrl: frontendUrl(env),
+    sendActivationEmail: flag(env, 'GATEHOUSE_SEND_ACTIVATION_EMAIL'),
+    passwordResetTimeout: integer(env, 'GATEHOUSE_PASSWORD_RESET_TIMEOUT', 259_200, 1),
+    djangoTimeZone: timeZone(env, 'GATEHOUSE_DJANGO_TIME_ZONE'),
     corsAllowedOrigins: list(env.GATEHOUSE_CORS_ALLOWED_ORIGINS),
     corsAllowCredentials: flag(env, 'GATEHOUSE_CORS_ALLOW_CREDENTIALS'),
     tokenLimitPerUser: integer(env, 'GATEHOUSE_TOKEN_LIMIT_PER_USER', 20, 1, 10_000),
@@ -150,6 +180,58 @@ function integer(
     throw new ConfigurationError(
       `${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
     );
+  }
+  return value;
+}
+
+/** A DRF rate string, checked now so a typo is a one-line error at start-up. */
+function rate(env: Env, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  try {
+    parseRate(value);
+  } catch (error) {
+    throw new ConfigurationError(`${name}: ${(error as Error).message}`);
+  }
+  return value;
+}
+
+function emailUrl(env: Env): string {
+  const value = env.GATEHOUSE_EMAIL_URL || 'console:';
+  try {
+    parseEmailUrl(value);
+  } catch (error) {
+    // parseEmailUrl's messages never repeat the URL (it may hold a password).
+    throw new ConfigurationError(`GATEHOUSE_EMAIL_URL: ${(error as Error).message}`);
+  }
+  return value;
+}
+
+function emailFrom(env: Env): string {
+  const value = env.GATEHOUSE_EMAIL_FROM || 'webmaster@localhost';
+  if (value.length > 998 || /[\u0000-\u001f\u007f]/.test(value) || !value.includes('@'))
+    throw new ConfigurationError(
+      'GATEHOUSE_EMAIL_FROM: expected one address, e.g. Example <noreply@example.com>',
+    );
+  return value;
+}
+
+function frontendUrl(env: Env): string | null {
+  const value = env.GATEHOUSE_FRONTEND_URL;
+  if (!value) return null;
+  try {
+    activationLink(value, 'MQ', 'x');
+  } catch (error) {
+    throw new ConfigurationError(`GATEHOUSE_FRONTEND_URL: ${(error as Error).message}`);
+  }
+  return value;
+}
+
+function timeZone(env: Env, name: string): string {
+  const value = env[name] || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigurationError(`${name}: unknown time zone ${JSON.stringify(value)}`);
   }
   return value;
 }

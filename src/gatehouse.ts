@@ -1,8 +1,13 @@
+import { AccountFlows } from './accounts/account-flows.ts';
+import { AccountMailer } from './accounts/account-mailer.ts';
+import { AccountTokens } from './accounts/account-tokens.ts';
 import { Accounts } from './accounts.ts';
 import { JWTAuthentication } from './authentication/jwt.ts';
 import { SessionAuthentication } from './authentication/session.ts';
 import { TokenAuthentication } from './authentication/token.ts';
 import { CsrfProtection, csrfCookie } from './csrf/check.ts';
+import { ConsoleEmailSender } from './email/console-sender.ts';
+import type { EmailSender } from './email/message.ts';
 import { ConfigurationError, Throttled } from './errors.ts';
 import type { BodyKind } from './http/body.ts';
 import type { SetCookie } from './http/cookie.ts';
@@ -24,7 +29,9 @@ import type { ApiResponse } from './response.ts';
 import { Revocations } from './revocations.ts';
 import { SessionService } from './sessions/session-service.ts';
 import type { RevocationBus, SessionRecord, Stores, User } from './stores/types.ts';
+import { EmailThrottle } from './throttling/email-throttle.ts';
 import { type LoginAttempt, LoginThrottle } from './throttling/login-throttle.ts';
+import { RegisterThrottle } from './throttling/register-throttle.ts';
 import { TokenService } from './tokens/token-service.ts';
 import type { Authenticator, Permission, RequestContext, Throttle, UserOf } from './types.ts';
 import { createView, type View, type ViewDefinition } from './view.ts';
@@ -52,6 +59,12 @@ export interface GatehouseSettings {
   stores: Stores;
   /** Signs sessions' auth hashes and (by default) JWTs. Keep it secret; keep it stable; at least 32 bytes. */
   secretKey: string;
+  /**
+   * Django's `SECRET_KEY_FALLBACKS`: former keys still accepted for session
+   * auth hashes and account links (reset, activation, e-mail change), so
+   * rotating `secretKey` logs nobody out and breaks no mailed link.
+   */
+  secretKeyFallbacks?: readonly string[];
   /** Django's CSRF_TRUSTED_ORIGINS, each with its scheme. */
   trustedOrigins?: readonly string[];
   /** Django's ALLOWED_HOSTS: hosts whose own origin passes the CSRF Origin check. */
@@ -64,6 +77,27 @@ export interface GatehouseSettings {
   /** Failed logins per account and per address: DRF rate strings, default `5/min` and `20/min`. */
   loginRate?: string;
   loginAddressRate?: string;
+  /** Sign-ups per client address (`/api/register/`, `/auth/users/`): a DRF rate string, default `20/hour`. */
+  registerRate?: string;
+  /** Account mails per client address and per target address: a DRF rate string, default `3/hour`. */
+  emailRate?: string;
+  /** The account flows' mail (djoser): where it goes, who sends it, where its links point. */
+  email?: {
+    /** Default: the console (standard output). `createEmailSender(url)` makes an SMTP one. */
+    sender?: EmailSender;
+    /** The `From` header; default `webmaster@localhost` (Django's `DEFAULT_FROM_EMAIL`). */
+    from?: string;
+    /** The single-page app the links open; default the request's own origin, when its host is allowed. */
+    frontendUrl?: string | null;
+    /** Shown in subjects and signatures; default the links' host. */
+    siteName?: string;
+  };
+  /** djoser's `SEND_ACTIVATION_EMAIL`: new accounts stay inactive until their mailed link is followed. */
+  sendActivationEmail?: boolean;
+  /** `PASSWORD_RESET_TIMEOUT`: how long reset, activation and e-mail change links live, in seconds (default 259200). */
+  passwordResetTimeout?: number;
+  /** Django's `TIME_ZONE`, in which Django stamps its reset tokens (default `UTC`); for links Django mailed. */
+  djangoTimeZone?: string;
   hashers?: PasswordHashers;
   /**
    * JWT: HS256 over `secretKey` unless `keys` say otherwise; lifetimes in
@@ -111,7 +145,15 @@ export class Gatehouse {
   /** The JWT keys; `jwtKeys.jwks()` is the public key set (empty for HMAC). */
   readonly jwtKeys: JwtKeys;
   readonly accounts: Accounts;
+  /** djoser's flows through the mailbox: activation, reset, e-mail change. */
+  readonly accountFlows: AccountFlows;
+  /** The tokens of the account links (Django's reset token generator and its siblings). */
+  readonly accountTokens: AccountTokens;
+  /** Where account mail goes, and what it links to; `mailer.settled()` awaits the mail sent after an answer. */
+  readonly mailer: AccountMailer;
   readonly loginThrottle: LoginThrottle;
+  readonly registerThrottle: RegisterThrottle;
+  readonly emailThrottle: EmailThrottle;
   readonly events: SecurityEvents;
   readonly authenticators: {
     readonly session: SessionAuthentication;
@@ -140,17 +182,15 @@ export class Gatehouse {
     this.events = new SecurityEvents(settings.securityLog ?? silentLog, clock);
     this.hashers = settings.hashers ?? new PasswordHashers();
     this.cors = new Cors(settings.cors ?? { allowedOrigins: [] });
-    this.csrf = new CsrfProtection({
-      trustedOrigins: settings.trustedOrigins ?? [],
-      allowedHosts: settings.allowedHosts ?? ['.localhost', '127.0.0.1', '[::1]'],
-      random,
-    });
+    const allowedHosts = settings.allowedHosts ?? ['.localhost', '127.0.0.1', '[::1]'];
+    this.csrf = new CsrfProtection({ trustedOrigins: settings.trustedOrigins ?? [], allowedHosts, random });
     this.revocations = new Revocations({ stores, bus: settings.bus, clock });
     const shared = { revocations: this.revocations, events: this.events, clock, random };
     this.sessions = new SessionService({
       store: stores.sessions,
       users: stores.users,
       secretKey: settings.secretKey,
+      secretKeyFallbacks: settings.secretKeyFallbacks,
       idleTimeout: settings.sessionIdleTimeout,
       absoluteTimeout: settings.sessionAbsoluteTimeout,
       secureCookies: this.secureCookies,
@@ -191,6 +231,32 @@ export class Gatehouse {
       accountRate: settings.loginRate,
       addressRate: settings.loginAddressRate,
       clock,
+    });
+    const counted = { counters: stores.counters, clock, events: this.events };
+    this.registerThrottle = new RegisterThrottle({ ...counted, rate: settings.registerRate });
+    this.emailThrottle = new EmailThrottle({ ...counted, rate: settings.emailRate });
+    this.accountTokens = new AccountTokens({
+      secretKey: settings.secretKey,
+      secretKeyFallbacks: settings.secretKeyFallbacks,
+      timeout: settings.passwordResetTimeout,
+      djangoTimeZone: settings.djangoTimeZone,
+      clock,
+    });
+    this.mailer = new AccountMailer({
+      sender: settings.email?.sender ?? new ConsoleEmailSender({ clock, random }),
+      from: settings.email?.from,
+      frontendUrl: settings.email?.frontendUrl,
+      siteName: settings.email?.siteName,
+      allowedHosts,
+      events: this.events,
+      clock,
+    });
+    this.accountFlows = new AccountFlows({
+      accounts: this.accounts,
+      tokens: this.accountTokens,
+      mailer: this.mailer,
+      emailThrottle: this.emailThrottle,
+      sendActivationEmail: settings.sendActivationEmail,
     });
     this.authenticators = Object.freeze({
       session: new SessionAuthentication(this.sessions),
@@ -370,9 +436,13 @@ export class Gatehouse {
     return csrfCookie(this.csrf.newSecret(), { secure: this.secureCookies });
   }
 
-  /** Closes the stores (and the bus and cache with them). */
-  close(): Promise<void> {
-    return this.stores.close();
+  /** Waits for the mail sent after an answer, closes the mail sender, then the stores (and the bus and cache with them). */
+  async close(): Promise<void> {
+    try {
+      await this.mailer.close();
+    } finally {
+      await this.stores.close();
+    }
   }
 }
 

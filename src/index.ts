@@ -14,7 +14,13 @@
  */
 
 // The composition root and its configuration.
+export type { AccountFlows } from './accounts/account-flows.ts';
+export type { AccountMailer } from './accounts/account-mailer.ts';
+export type { AccountTokens } from './accounts/account-tokens.ts';
+export { decodeUid, encodeUid } from './accounts/uidb64.ts';
 export { type Config, loadConfig } from './config.ts';
+// Account mail: where it goes (GATEHOUSE_EMAIL_URL) and what djoser's flows send.
+export { createEmailSender, type EmailMessage, type EmailSender } from './email/index.ts';
 // Errors, with DRF's statuses and texts.
 export * from './errors.ts';
 export {
@@ -51,7 +57,14 @@ export { createMemoryStores } from './stores/memory/index.ts';
 export { createSqliteStores, type SqliteStoresOptions } from './stores/sqlite/index.ts';
 export type * from './stores/types.ts';
 export { UsernameTakenError } from './stores/types.ts';
-export { AnonRateThrottle, LoginThrottle, ScopedRateThrottle, UserRateThrottle } from './throttling/index.ts';
+export {
+  AnonRateThrottle,
+  EmailThrottle,
+  LoginThrottle,
+  RegisterThrottle,
+  ScopedRateThrottle,
+  UserRateThrottle,
+} from './throttling/index.ts';
 export type {
   Authentication,
   Authenticator,

@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { createEmailSender } from './email/create-email-sender.ts';
 import { createGatehouse, type Gatehouse, type GatehouseSettings } from './gatehouse.ts';
 import type { Clock } from './internal/clock.ts';
 import type { SecurityLog } from './logging/security-log.ts';
@@ -101,6 +102,7 @@ export async function openGatehouse(config: Config, options: OpenOptions = {}): 
   try {
     return createGatehouse({
       secretKey: config.secretKey,
+      secretKeyFallbacks: config.secretKeyFallbacks,
       trustedOrigins: config.trustedOrigins,
       allowedHosts: config.allowedHosts,
       secureCookies: config.secureCookies,
@@ -108,11 +110,24 @@ export async function openGatehouse(config: Config, options: OpenOptions = {}): 
       sessionAbsoluteTimeout: config.sessionAbsoluteTimeout,
       loginRate: config.loginRate,
       loginAddressRate: config.loginAddressRate,
+      registerRate: config.registerRate,
+      emailRate: config.emailRate,
+      sendActivationEmail: config.sendActivationEmail,
+      passwordResetTimeout: config.passwordResetTimeout,
+      djangoTimeZone: config.djangoTimeZone,
       jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
       cors: { allowedOrigins: config.corsAllowedOrigins, allowCredentials: config.corsAllowCredentials },
       obtainedTokens: { limitPerUser: config.tokenLimitPerUser, unusedTtl: config.unusedTokenTtl },
       securityLog: config.securityLog === 'stdout' ? stdoutLog : undefined,
       ...options,
+      email: {
+        from: config.emailFrom,
+        frontendUrl: config.frontendUrl,
+        ...options.email,
+        sender:
+          options.email?.sender ??
+          createEmailSender(config.emailUrl, { clock: options.clock, random: options.random }),
+      },
       stores,
       bus,
     });

@@ -1,6 +1,8 @@
 /**
  * The Gatehouse single-page app: register, log in, dashboard, articles,
- * sessions, API tokens, log out — a same-origin client of the reference
+ * sessions, API tokens, log out, and the account's life (the links the
+ * account mails carry, forgotten passwords, changing one's e-mail, username
+ * and password, closing the account) — a same-origin client of the reference
  * server using session authentication with Django's CSRF protocol.
  *
  * One file on purpose: the server strips the types once at start-up
@@ -14,6 +16,13 @@ interface User {
   id: number;
   username: string;
   email: string;
+}
+
+/** A user as djoser's `/auth/users/me/` answers it. */
+interface AccountUser {
+  email: string;
+  id: number;
+  username: string;
 }
 
 interface Article {
@@ -263,12 +272,18 @@ function apiForm(opts: {
   label: string;
   fields: Field[];
   submit: string;
+  /** A destructive action: the submit button says so. */
+  danger?: boolean;
   extra?: Child[];
   actions?: Child[];
   onSubmit: (values: Record<string, string>) => Promise<void>;
 }): FormHandle {
   const alert = h('div', { className: 'alert alert-error', role: 'alert', hidden: true });
-  const button = h('button', { type: 'submit', className: 'btn btn-primary' }, opts.submit);
+  const button = h(
+    'button',
+    { type: 'submit', className: opts.danger ? 'btn btn-danger' : 'btn btn-primary' },
+    opts.submit,
+  );
   const form = h(
     'form',
     { className: 'form', 'aria-label': opts.label },
@@ -381,7 +396,8 @@ const root = document.getElementById('app')!;
 interface Screen {
   title: string;
   auth: 'user' | 'anonymous' | 'any';
-  render: () => Node[];
+  /** `params`: what a link's route carries (a uid and a token). */
+  render: (params: string[]) => Node[];
 }
 
 const screens: Record<string, Screen> = {
@@ -391,16 +407,39 @@ const screens: Record<string, Screen> = {
   articles: { title: 'Articles', auth: 'any', render: articlesScreen },
   sessions: { title: 'Sessions', auth: 'user', render: sessionsScreen },
   tokens: { title: 'API tokens', auth: 'user', render: tokensScreen },
+  account: { title: 'Account', auth: 'user', render: accountScreen },
+  forgot: { title: 'Forgot your password?', auth: 'any', render: forgotScreen },
+  resetConfirm: { title: 'Choose a new password', auth: 'any', render: resetConfirmScreen },
+  activate: { title: 'Activate your account', auth: 'any', render: activateScreen },
+  emailConfirm: { title: 'Confirm your new email address', auth: 'any', render: emailConfirmScreen },
 };
 
-function currentRoute(): string {
-  const name = location.hash.replace(/^#\/?/, '');
-  const screen = Object.hasOwn(screens, name) ? screens[name] : undefined;
+/** The routes the account mails link to (djoser's ACTIVATION_URL, PASSWORD_RESET_CONFIRM_URL), and the form that asks for one. */
+const LINK_ROUTES: [RegExp, string][] = [
+  [/^password\/reset$/, 'forgot'],
+  [/^password\/reset\/confirm\/([A-Za-z0-9_-]{1,512})\/([A-Za-z0-9_-]{1,512})$/, 'resetConfirm'],
+  [/^activate\/([A-Za-z0-9_-]{1,512})\/([A-Za-z0-9_-]{1,512})$/, 'activate'],
+  [/^email\/confirm\/([A-Za-z0-9_-]{1,512})\/([A-Za-z0-9_-]{1,512})$/, 'emailConfirm'],
+];
+
+/** The screen for the current hash: its name, the hash path to show, and a link's parameters. */
+function currentRoute(): { name: string; path: string; params: string[] } {
+  const path = location.hash.replace(/^#\/?/, '');
+  for (const [pattern, name] of LINK_ROUTES) {
+    const match = pattern.exec(path);
+    if (match) return { name, path, params: match.slice(1) };
+  }
+  const screen =
+    Object.hasOwn(screens, path) && !LINK_ROUTES.some(([, n]) => n === path) ? screens[path] : undefined;
   const fallback = state.user ? 'dashboard' : 'login';
-  if (!screen) return fallback;
-  if (screen.auth === 'user' && !state.user) return 'login';
-  if (screen.auth === 'anonymous' && state.user) return 'dashboard';
-  return name;
+  const name = !screen
+    ? fallback
+    : screen.auth === 'user' && !state.user
+      ? 'login'
+      : screen.auth === 'anonymous' && state.user
+        ? 'dashboard'
+        : path;
+  return { name, path: name, params: [] };
 }
 
 function navigate(name: string, notice: Notice | null = null): void {
@@ -410,8 +449,8 @@ function navigate(name: string, notice: Notice | null = null): void {
 }
 
 function render(moveFocus: boolean): void {
-  const name = currentRoute();
-  if (location.hash !== `#/${name}`) history.replaceState(null, '', `#/${name}`);
+  const { name, path, params } = currentRoute();
+  if (location.hash !== `#/${path}`) history.replaceState(null, '', `#/${path}`);
   const screen = screens[name];
   document.title = `${screen.title} – Gatehouse`;
   const heading = h('h1', { tabindex: -1 }, screen.title);
@@ -428,7 +467,7 @@ function render(moveFocus: boolean): void {
           notice.text,
         )
       : null,
-    ...screen.render(),
+    ...screen.render(params),
   );
   root.replaceChildren(header(name), main);
   if (moveFocus) heading.focus();
@@ -443,6 +482,7 @@ function header(active: string): HTMLElement {
         link('articles', 'Articles'),
         link('sessions', 'Sessions'),
         link('tokens', 'API tokens'),
+        link('account', 'Account'),
       ]
     : [link('articles', 'Articles'), link('login', 'Log in'), link('register', 'Register')];
   const account = state.user
@@ -562,17 +602,31 @@ function loginScreen(): Node[] {
   return [
     h('p', { className: 'lead' }, 'Log in to manage your articles, sessions and API tokens.'),
     h('section', { className: 'card narrow' }, form),
+    h('p', { className: 'muted' }, h('a', { href: '#/password/reset' }, 'Forgot your password?')),
     h('p', { className: 'muted' }, 'No account yet? ', h('a', { href: '#/register' }, 'Register')),
   ];
 }
 
+/** Whether new accounts wait for their activation link (the server says so in a meta tag of the page). */
+function activationRequired(): boolean {
+  return (
+    document.querySelector('meta[name="gatehouse-send-activation-email"]')?.getAttribute('content') === '1'
+  );
+}
+
 function registerScreen(): Node[] {
+  const activation = activationRequired();
   const username = field('Username', 'username', {
     required: true,
     autocomplete: 'username',
     maxlength: 150,
   });
-  const email = field('Email', 'email', { type: 'email', autocomplete: 'email', hint: 'Optional.' });
+  const email = field('Email', 'email', {
+    type: 'email',
+    autocomplete: 'email',
+    required: activation,
+    hint: activation ? 'We send you a link to activate your account.' : 'Optional.',
+  });
   const password = field('Password', 'password', {
     type: 'password',
     required: true,
@@ -588,7 +642,9 @@ function registerScreen(): Node[] {
       state.lastUsername = data.user.username;
       navigate('login', {
         kind: 'success',
-        text: `Account ${data.user.username} created. Log in to continue.`,
+        text: activation
+          ? `Account ${data.user.username} created. We have sent an activation link to ${data.user.email}: follow it, then log in.`
+          : `Account ${data.user.username} created. Log in to continue.`,
       });
     },
   });
@@ -996,6 +1052,241 @@ function tokensScreen(): Node[] {
       h('h2', { className: 'section-title' }, 'Your tokens'),
       list.slot,
     ),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// The account's life: the links the account mails carry, and the account screen.
+
+/** A link's uid or token that no longer works: say so in words, and what to do. */
+function linkFailure(error: unknown, again: string): unknown {
+  if (!(error instanceof ApiError) || error.status !== 400) return error;
+  const data = error.data as Record<string, unknown> | null;
+  if (!data || !('uid' in data || 'token' in data)) return error;
+  return new ApiError(400, { detail: `This link is invalid or has expired. ${again}` });
+}
+
+function forgotScreen(): Node[] {
+  const email = field('Email', 'email', { type: 'email', required: true, autocomplete: 'email' });
+  const sent = h('div', { hidden: true });
+  const { form } = apiForm({
+    label: 'Reset your password',
+    fields: [email],
+    submit: 'Send reset link',
+    onSubmit: async (values) => {
+      await api('POST', '/auth/users/reset_password/', { email: values.email });
+      flash(sent, {
+        kind: 'success',
+        text: `If an account uses ${values.email}, we have sent it a link to choose a new password. The link works once.`,
+      });
+      form.replaceWith(sent);
+    },
+  });
+  return [
+    h(
+      'p',
+      { className: 'lead' },
+      'Enter the email address of your account, and we will send you a link to choose a new password.',
+    ),
+    h('section', { className: 'card narrow' }, sent, form),
+    h('p', { className: 'muted' }, 'Remembered it? ', h('a', { href: '#/login' }, 'Log in')),
+  ];
+}
+
+function resetConfirmScreen([uid, token]: string[]): Node[] {
+  const password = field('New password', 'new_password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'new-password',
+    hint: 'At least 8 characters, not a common password, not only digits.',
+  });
+  const { form } = apiForm({
+    label: 'Choose a new password',
+    fields: [password],
+    submit: 'Set new password',
+    onSubmit: async (values) => {
+      try {
+        await api('POST', '/auth/users/reset_password_confirm/', {
+          uid,
+          token,
+          new_password: values.new_password,
+        });
+      } catch (error) {
+        throw linkFailure(error, 'Ask for a new one with “Forgot your password?”.');
+      }
+      // Every session of the account has ended, this browser's too.
+      state.user = null;
+      await refreshCsrfToken();
+      navigate('login', {
+        kind: 'success',
+        text: 'Your password has been changed. Log in with the new one.',
+      });
+    },
+  });
+  return [
+    h(
+      'p',
+      { className: 'lead' },
+      'Choose the new password for your account. Every device logged in to it will be logged out.',
+    ),
+    h('section', { className: 'card narrow' }, form),
+  ];
+}
+
+/** A screen whose one button follows a mailed link (a button, so a mail scanner opening the link changes nothing). */
+function linkScreen(opts: { lead: string; button: string; run: () => Promise<void> }): Node[] {
+  const { form } = apiForm({ label: opts.button, fields: [], submit: opts.button, onSubmit: opts.run });
+  return [h('p', { className: 'lead' }, opts.lead), h('section', { className: 'card narrow' }, form)];
+}
+
+function activateScreen([uid, token]: string[]): Node[] {
+  return linkScreen({
+    lead: 'One step left: activate your account, then log in.',
+    button: 'Activate account',
+    run: async () => {
+      try {
+        await api('POST', '/auth/users/activation/', { uid, token });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 403)
+          throw new ApiError(403, {
+            detail: 'This link has already been used. Log in, or ask the site for help.',
+          });
+        throw linkFailure(error, 'Register again, or ask the site for a new one.');
+      }
+      navigate(state.user ? 'dashboard' : 'login', {
+        kind: 'success',
+        text: 'Your account is active. Log in to continue.',
+      });
+    },
+  });
+}
+
+function emailConfirmScreen([uid, token]: string[]): Node[] {
+  return linkScreen({
+    lead: 'Confirm that this address is the new address of your account.',
+    button: 'Confirm email address',
+    run: async () => {
+      try {
+        await api('POST', '/auth/users/email/confirm/', { uid, token });
+      } catch (error) {
+        throw linkFailure(error, 'Change your address again from your account.');
+      }
+      if (state.user) {
+        const me = await api<AccountUser>('GET', '/auth/users/me/');
+        state.user = { ...state.user, email: me.email };
+        navigate('account', { kind: 'success', text: `Your email address is now ${me.email}.` });
+      } else navigate('login', { kind: 'success', text: 'Your email address has been changed.' });
+    },
+  });
+}
+
+function accountScreen(): Node[] {
+  const user = state.user!;
+  const status = h('div', { hidden: true });
+
+  const email = field('Email', 'email', { type: 'email', autocomplete: 'email', value: user.email });
+  const emailForm = apiForm({
+    label: 'Change email',
+    fields: [email],
+    submit: 'Change email',
+    onSubmit: async (values) => {
+      const me = await api<AccountUser>('PATCH', '/auth/users/me/', { email: values.email });
+      state.user = { ...user, email: me.email };
+      if (me.email.toLowerCase() === values.email.toLowerCase())
+        flash(status, {
+          kind: 'success',
+          text: me.email
+            ? `Your email address is now ${me.email}.`
+            : 'Your account has no email address now.',
+        });
+      else
+        flash(status, {
+          kind: 'info',
+          text: `We have sent a confirmation link to ${values.email}. Your address changes once you follow it; until then it stays ${me.email || 'empty'}.`,
+        });
+    },
+  });
+
+  const newUsername = field('New username', 'new_username', {
+    required: true,
+    autocomplete: 'username',
+    maxlength: 150,
+  });
+  const usernamePassword = field('Current password', 'current_password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+  });
+  const usernameForm = apiForm({
+    label: 'Change username',
+    fields: [newUsername, usernamePassword],
+    submit: 'Change username',
+    onSubmit: async (values) => {
+      await api('POST', '/auth/users/set_username/', values);
+      const me = await api<AccountUser>('GET', '/auth/users/me/');
+      state.user = { ...user, username: me.username };
+      state.lastUsername = me.username;
+      navigate('account', { kind: 'success', text: `Your username is now ${me.username}.` });
+    },
+  });
+
+  const currentPassword = field('Current password', 'current_password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+  });
+  const newPassword = field('New password', 'new_password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'new-password',
+    hint: 'Every other device logged in to your account will be logged out; this one stays.',
+  });
+  const passwordForm = apiForm({
+    label: 'Change password',
+    fields: [currentPassword, newPassword],
+    submit: 'Change password',
+    onSubmit: async (values) => {
+      await api('POST', '/auth/users/set_password/', values);
+      passwordForm.reset();
+      flash(status, {
+        kind: 'success',
+        text: 'Your password has been changed. Your other sessions have ended.',
+      });
+    },
+  });
+
+  const deletePassword = field('Current password', 'current_password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+    hint: 'Your articles, sessions and API tokens go with your account. This cannot be undone.',
+  });
+  const deleteForm = apiForm({
+    label: 'Delete account',
+    fields: [deletePassword],
+    submit: 'Delete account',
+    danger: true,
+    onSubmit: async (values) => {
+      await api('DELETE', '/auth/users/me/', values);
+      state.user = null;
+      await refreshCsrfToken();
+      navigate('login', { kind: 'success', text: `The account ${user.username} has been deleted.` });
+    },
+  });
+
+  const section = (title: string, ...children: Child[]) =>
+    h('section', { className: 'card', 'aria-label': title }, h('h2', {}, title), ...children);
+  return [
+    h('p', { className: 'lead' }, 'Your email address, username and password, and closing your account.'),
+    status,
+    section('Email address', emailForm.form),
+    section(
+      'Username',
+      h('p', { className: 'muted' }, 'You are ', h('strong', {}, user.username), '.'),
+      usernameForm.form,
+    ),
+    section('Password', passwordForm.form),
+    section('Delete account', deleteForm.form),
   ];
 }
 

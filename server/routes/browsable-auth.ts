@@ -82,7 +82,8 @@ function form(token: string, next: string, error?: string, fieldErrors: FieldErr
 <input type="hidden" name="next" value="${escapeHtml(next)}">
 <label for="id_username">Username</label><input type="text" name="username" id="id_username" autocomplete="username" required>${errorsOf('username')}
 <label for="id_password">Password</label><input type="password" name="password" id="id_password" autocomplete="current-password" required>${errorsOf('password')}
-<button type="submit">Log in</button></form>`;
+<button type="submit">Log in</button></form>
+<p><a href="/#/password/reset">Forgot your password?</a></p>`;
 }
 
 /** DRF's browsable-API login and logout (`rest_framework.urls`), as HTML forms with `csrfmiddlewaretoken`. */

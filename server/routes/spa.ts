@@ -20,7 +20,11 @@ const SECURITY_HEADERS = {
  * bundler and nothing is fetched from a CDN.
  */
 export function spaRoutes(gh: Gatehouse): Route[] {
-  const html = readFileSync(new URL('index.html', PUBLIC), 'utf8');
+  // The app words sign-up by whether new accounts wait for their activation link.
+  const html = readFileSync(new URL('index.html', PUBLIC), 'utf8').replace(
+    '<title>',
+    `<meta name="gatehouse-send-activation-email" content="${gh.accountFlows.sendActivationEmail ? 1 : 0}">\n<title>`,
+  );
   const css = readFileSync(new URL('app.css', PUBLIC), 'utf8');
   const js = stripTypeScriptTypes(readFileSync(new URL('app.ts', PUBLIC), 'utf8'));
   const file = (name: string, type: string, text: string) =>

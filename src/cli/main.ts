@@ -24,6 +24,7 @@ import { deactivateuser } from './commands/deactivateuser.ts';
 import { flushexpiredtokens } from './commands/flushexpiredtokens.ts';
 import { migrate } from './commands/migrate.ts';
 import { revoketoken } from './commands/revoketoken.ts';
+import { sendtestemail } from './commands/sendtestemail.ts';
 import { sessions } from './commands/sessions.ts';
 import { tokens } from './commands/tokens.ts';
 import { commandHelp, mainHelp } from './help.ts';
@@ -40,6 +41,7 @@ export const commands: readonly Command[] = [
   clearsessions,
   flushexpiredtokens,
   migrate,
+  sendtestemail,
 ];
 
 export function processIo(): Io {

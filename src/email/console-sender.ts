@@ -80,6 +80,9 @@ export class ConsoleEmailSender implements EmailSender {
     ].join('\n');
   }
 
+  /** A stream is always ready. */
+  async verify(): Promise<void> {}
+
   async close(): Promise<void> {}
 }
 

@@ -10,6 +10,7 @@
  */
 export { ConsoleEmailSender, type ConsoleEmailSenderOptions } from './console-sender.ts';
 export { createEmailSender, type EmailSenderOptions } from './create-email-sender.ts';
+export { EmailHealth } from './email-health.ts';
 export { type ConsoleEmailUrl, type EmailUrl, parseEmailUrl, type SmtpEmailUrl } from './email-url.ts';
 export { assertSendable, type EmailMessage, type EmailSender, isSingleAddress } from './message.ts';
 export {
@@ -17,6 +18,8 @@ export {
   activationMessage,
   confirmationMessage,
   DEFAULT_FROM_EMAIL,
+  emailChangeLink,
+  emailChangeMessage,
   type LinkParams,
   passwordChangedMessage,
   passwordResetLink,

@@ -30,6 +30,12 @@ export interface EmailMessage {
  */
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
+  /**
+   * Whether mail can go out now (for SMTP: connect, greet, upgrade and log
+   * in, then quit); rejects with `EmailUnavailableError` when not. A sender
+   * without it is taken to be always ready.
+   */
+  verify?(): Promise<void>;
   /** Releases connections (the SMTP pool); sending afterwards is an error. */
   close(): Promise<void>;
 }

@@ -36,8 +36,10 @@ export interface LinkParams {
 }
 
 const MAX_FRONTEND_URL = 2048;
+/** The longest uid or token a link carries (an e-mail change token holds the new address). */
+const MAX_LINK_PART = 512;
 /** uid and token travel in the URL fragment unescaped: only URL-safe characters. */
-const URL_SAFE = /^[A-Za-z0-9_-]{1,256}$/;
+const URL_SAFE = /^[A-Za-z0-9_-]+$/;
 
 /**
  * `<frontend>/#/activate/<uid>/<token>` — djoser's documented `ACTIVATION_URL`.
@@ -60,6 +62,18 @@ export function activationLink(frontendUrl: string, uid: string, token: string):
  */
 export function passwordResetLink(frontendUrl: string, uid: string, token: string): string {
   return `${frontendBase(frontendUrl)}/#/password/reset/confirm/${urlSafe(uid, 'uid')}/${urlSafe(token, 'token')}`;
+}
+
+/**
+ * `<frontend>/#/email/confirm/<uid>/<token>` — a Gatehouse addition: the
+ * link that makes a new address the account's own.
+ *
+ * ```ts
+ * emailChangeLink('https://app.example.com', 'MQ', 'c6lvsw-01c0…-YWxpY2VAZXhhbXBsZS5jb20');
+ * ```
+ */
+export function emailChangeLink(frontendUrl: string, uid: string, token: string): string {
+  return `${frontendBase(frontendUrl)}/#/email/confirm/${urlSafe(uid, 'uid')}/${urlSafe(token, 'token')}`;
 }
 
 /**
@@ -118,6 +132,32 @@ export function passwordResetMessage(
       { link, bare: true },
       { label: "Your username, in case you've forgotten:", bold: params.username },
     ],
+    ['Thanks for using our site!'],
+    [`The ${name} team`],
+  ]);
+}
+
+/**
+ * "Confirm your new email address on <site>": sent to the new address when
+ * a user changes theirs (`PUT`/`PATCH /auth/users/me/`); the account keeps
+ * its old address until this link is followed (a Gatehouse addition, where
+ * djoser deactivates the account and mails an activation link).
+ *
+ * ```ts
+ * await sender.send(emailChangeMessage(site, { to: newEmail, uid, token, username: 'alice' }));
+ * ```
+ */
+export function emailChangeMessage(site: SiteInfo, params: LinkParams & { username: string }): EmailMessage {
+  const link = emailChangeLink(site.frontendUrl, params.uid, params.token);
+  const name = siteName(site);
+  return build(site, params.to, `Confirm your new email address on ${name}`, [
+    [`You're receiving this email because you asked to use this address for your user account at ${name}.`],
+    [
+      'Please go to the following page to confirm it:',
+      { link },
+      { label: 'Your username:', bold: params.username },
+    ],
+    ['If you did not ask for this, ignore this email: nothing changes until the link is followed.'],
     ['Thanks for using our site!'],
     [`The ${name} team`],
   ]);
@@ -216,7 +256,12 @@ function frontendBase(frontendUrl: string): string {
 }
 
 function urlSafe(value: string, what: string): string {
-  if (typeof value !== 'string' || value.length > 256 || !URL_SAFE.test(value))
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > MAX_LINK_PART ||
+    !URL_SAFE.test(value)
+  )
     throw new TypeError(`email link: the ${what} must be base64url characters`);
   return value;
 }

@@ -77,14 +77,27 @@ export class SmtpEmailSender implements EmailSender {
         html: message.html,
       });
     } catch (error) {
-      const failure = (error ?? {}) as SendFailure;
-      const code = [failure.code, failure.responseCode].filter((part) => part !== undefined).join(' ');
-      // nodemailer's messages name the server's reply or the socket error, never the password.
-      throw new EmailUnavailableError(
-        `${this.#url.display}: ${code ? `${code} ` : ''}${failure.message ?? String(error)}`,
-        { cause: error },
-      );
+      throw this.#unavailable(error);
     }
+  }
+
+  /** Connects, greets, upgrades and logs in as `send` would, then quits: the mail server's health. */
+  async verify(): Promise<void> {
+    try {
+      await this.#transport.verify();
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
+  }
+
+  #unavailable(error: unknown): EmailUnavailableError {
+    const failure = (error ?? {}) as SendFailure;
+    const code = [failure.code, failure.responseCode].filter((part) => part !== undefined).join(' ');
+    // nodemailer's messages name the server's reply or the socket error, never the password.
+    return new EmailUnavailableError(
+      `${this.#url.display}: ${code ? `${code} ` : ''}${failure.message ?? String(error)}`,
+      { cause: error },
+    );
   }
 
   async close(): Promise<void> {

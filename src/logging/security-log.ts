@@ -23,7 +23,12 @@ export type SecurityEventName =
   | 'token_revoked'
   | 'session_revoked'
   | 'password_changed'
-  | 'logout_everywhere';
+  | 'logout_everywhere'
+  | 'account_activated'
+  | 'account_deleted'
+  | 'username_changed'
+  | 'email_changed'
+  | 'email_failed';
 
 export interface SecurityEvent {
   event: SecurityEventName;

@@ -38,6 +38,12 @@ class MapUsers implements UserStore {
     this.rows.set(id, updated);
     return updated;
   }
+  async listByEmail(email: string) {
+    return [...this.rows.values()].filter((u) => u.email === email);
+  }
+  async delete(id: number) {
+    return this.rows.delete(id);
+  }
   async list() {
     return [...this.rows.values()];
   }

@@ -16,6 +16,12 @@ export interface SessionSettings {
   store: SessionStore;
   users: UserStore;
   secretKey: string;
+  /**
+   * Django's `SECRET_KEY_FALLBACKS`: older keys whose auth hashes still
+   * count. A session made under one stays valid and is re-stamped under
+   * `secretKey` on its next request, so the old key can later be dropped.
+   */
+  secretKeyFallbacks?: readonly string[];
   /** Seconds without a request after which a session is dead. Default two weeks. */
   idleTimeout?: number;
   /** Seconds after creation after which a session is dead, whatever its activity. Default 30 days. */
@@ -54,6 +60,7 @@ export class SessionService {
   readonly #store: SessionStore;
   readonly #users: UserStore;
   readonly #hashKey: Buffer;
+  readonly #fallbackKeys: readonly Buffer[];
   readonly #secure: boolean;
   readonly #clock: Clock;
   readonly #random: Random;
@@ -66,6 +73,7 @@ export class SessionService {
     this.#store = settings.store;
     this.#users = settings.users;
     this.#hashKey = sessionAuthHashKey(settings.secretKey);
+    this.#fallbackKeys = (settings.secretKeyFallbacks ?? []).map(sessionAuthHashKey);
     this.idleTimeout = settings.idleTimeout ?? 1_209_600;
     this.absoluteTimeout = settings.absoluteTimeout ?? 2_592_000;
     this.cookieName = settings.cookieName ?? 'sessionid';
@@ -115,9 +123,23 @@ export class SessionService {
       return null;
     }
     const user = await this.#users.getById(session.userId);
-    if (!user || !timingSafeEqual(session.authHash, this.authHash(user))) {
+    if (!user) {
       await this.#store.delete(keyHash);
       return null;
+    }
+    const current = this.authHash(user);
+    if (!timingSafeEqual(session.authHash, current)) {
+      // Django ≥ 4.1's get_user: a hash made under a fallback key still counts, and is re-stamped.
+      if (
+        !this.#fallbackKeys.some((key) =>
+          timingSafeEqual(session.authHash, sessionAuthHash(user.password, key)),
+        )
+      ) {
+        await this.#store.delete(keyHash);
+        return null;
+      }
+      await this.#store.setAuthHash(keyHash, current);
+      session.authHash = current;
     }
     if (!user.isActive) throw new AuthenticationFailed('User inactive or deleted.');
     if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await this.#store.touch(keyHash, now);

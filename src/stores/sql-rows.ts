@@ -22,11 +22,13 @@ export function toUser(row: Row): User {
     dateJoined: row.date_joined as number,
     lastLogin: row.last_login as number | null,
     tokensValidAfter: row.tokens_valid_after as number,
+    pendingActivation: bool(row.pending_activation),
   });
 }
 
 /** Patchable user fields and their columns, shared by the SQL backends: the only names ever spliced into SQL. */
 export const USER_PATCH_COLUMNS: readonly [keyof UserPatch, string][] = [
+  ['username', 'username'],
   ['email', 'email'],
   ['password', 'password'],
   ['isActive', 'is_active'],
@@ -34,6 +36,7 @@ export const USER_PATCH_COLUMNS: readonly [keyof UserPatch, string][] = [
   ['isSuperuser', 'is_superuser'],
   ['lastLogin', 'last_login'],
   ['tokensValidAfter', 'tokens_valid_after'],
+  ['pendingActivation', 'pending_activation'],
 ];
 
 /** Maps a `sessions` row to a `SessionRecord`; shared by the SQL backends. */

@@ -21,6 +21,13 @@ export interface User {
    * a password change advance it. 0 when never set.
    */
   tokensValidAfter: number;
+  /**
+   * Created inactive, waiting for its owner to follow the activation link,
+   * and never active since: only such a user may (re)activate itself through
+   * an activation link. An operator's deactivation never sets it. Absent
+   * means false.
+   */
+  pendingActivation?: boolean;
 }
 
 export interface NewUser {
@@ -30,14 +37,27 @@ export interface NewUser {
   isActive?: boolean;
   isStaff?: boolean;
   isSuperuser?: boolean;
+  /** Inactive until the activation link is followed (djoser's SEND_ACTIVATION_EMAIL); default false. */
+  pendingActivation?: boolean;
   dateJoined: number;
 }
 
 export type UserPatch = Partial<
-  Pick<User, 'email' | 'password' | 'isActive' | 'isStaff' | 'isSuperuser' | 'lastLogin' | 'tokensValidAfter'>
+  Pick<
+    User,
+    | 'username'
+    | 'email'
+    | 'password'
+    | 'isActive'
+    | 'isStaff'
+    | 'isSuperuser'
+    | 'lastLogin'
+    | 'tokensValidAfter'
+    | 'pendingActivation'
+  >
 >;
 
-/** Thrown by `UserStore.create` when the username exists. */
+/** Thrown by `UserStore.create` and `update` when the username belongs to another user. */
 export class UsernameTakenError extends Error {
   constructor(username: string) {
     super(`username taken: ${username}`);
@@ -51,8 +71,19 @@ export interface UserStore {
   getById(id: number): Promise<User | null>;
   /** Exact match on the (already normalised) username. */
   getByUsername(username: string): Promise<User | null>;
-  /** Returns the updated user, or null when it does not exist. */
+  /**
+   * Every user whose address matches `email` ignoring case (Django's
+   * `email__iexact`, ASCII case at least; the caller compares exactly what
+   * it needs), in id order. Several users may share an address.
+   */
+  listByEmail(email: string): Promise<User[]>;
+  /**
+   * Returns the updated user, or null when it does not exist. Throws
+   * `UsernameTakenError` when a new `username` belongs to another user.
+   */
   update(id: number, patch: UserPatch): Promise<User | null>;
+  /** Deletes the user and every row that belongs to it; false when there was none. */
+  delete(id: number): Promise<boolean>;
   list(): Promise<User[]>;
 }
 
@@ -84,6 +115,11 @@ export interface SessionStore {
   deleteByUser(userId: number, keepKeyHash?: string): Promise<string[]>;
   /** Deletes sessions idle since before `idleBefore` or created before `createdBefore`; returns the count. */
   deleteExpired(idleBefore: number, createdBefore: number): Promise<number>;
+  /**
+   * Re-stamps a session's auth hash (Django's `get_user` after a match under
+   * a fallback secret); a session that is gone stays gone.
+   */
+  setAuthHash(keyHash: string, authHash: string): Promise<void>;
 }
 
 export interface TokenRecord {

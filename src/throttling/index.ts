@@ -1,3 +1,5 @@
+export { EmailThrottle, type EmailThrottleOptions } from './email-throttle.ts';
 export { type LoginAttempt, LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 export { parseRate, type Rate } from './rate.ts';
 export { AnonRateThrottle, RateThrottle, ScopedRateThrottle, UserRateThrottle } from './rate-throttle.ts';
+export { RegisterThrottle, type RegisterThrottleOptions } from './register-throttle.ts';

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
+import { accountViews } from './accounts.ts';
 import { healthViews } from './health.ts';
 import { jwtViews } from './jwt.ts';
 import type { Route, RouteGroup } from './route.ts';
@@ -21,6 +22,7 @@ const GROUPS: Record<RouteGroup, (gh: Gatehouse) => Route[]> = {
   session: sessionViews,
   tokens: tokenViews,
   jwt: (gh) => jwtViews(gh),
+  accounts: accountViews,
 };
 
 /**

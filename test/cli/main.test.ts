@@ -54,6 +54,7 @@ test('every command answers --help and -h on stdout, exit 0', async () => {
       'clearsessions',
       'flushexpiredtokens',
       'migrate',
+      'sendtestemail',
     ],
   );
   for (const { name } of commands) {
@@ -131,7 +132,7 @@ test('no command, an unknown command, help for an unknown command: exit 2', asyn
   assert.equal(none.code, 2);
   assert.match(
     none.stderr,
-    /^gatehouse: missing command: createuser, changepassword, .*, migrate \(see gatehouse --help\)\n$/,
+    /^gatehouse: missing command: createuser, changepassword, .*, migrate, sendtestemail \(see gatehouse --help\)\n$/,
   );
   assert.deepEqual(await run(['createsuperuser']), {
     code: 2,

@@ -99,6 +99,19 @@ export function sessionStoreContract(name: string, make: MakeFixture<SessionStor
       assert.equal(await sessions.deleteExpired(base + 1_000, base + 200), 0);
     });
 
+    test('setAuthHash re-stamps one session and leaves the others; a deleted session stays deleted', async () => {
+      const user = await makeUser(users);
+      const [a, b] = [record(user.id), record(user.id)];
+      for (const s of [a, b]) await sessions.create(s);
+      await sessions.getByKeyHash(a.keyHash); // a cached copy, where there is a cache, must not survive
+      await sessions.setAuthHash(a.keyHash, 'rehashed');
+      assert.deepEqual(await sessions.getByKeyHash(a.keyHash), { ...a, authHash: 'rehashed' });
+      assert.deepEqual(await sessions.getByKeyHash(b.keyHash), b);
+      await sessions.delete(b.keyHash);
+      await sessions.setAuthHash(b.keyHash, 'rehashed');
+      assert.equal(await sessions.getByKeyHash(b.keyHash), null);
+    });
+
     test('returned records are copies', async () => {
       const s = record((await makeUser(users)).id);
       await sessions.create(s);

@@ -47,6 +47,7 @@ export function userStoreContract(
           dateJoined: 5,
           lastLogin: null,
           tokensValidAfter: 0,
+          pendingActivation: false,
         },
       );
       assert.deepEqual(await users.getById(user.id), user);
@@ -56,6 +57,62 @@ export function userStoreContract(
     test('create keeps the given flags', async () => {
       const user = await users.create({ ...newUser(), isActive: false, isStaff: true, isSuperuser: true });
       assert.deepEqual([user.isActive, user.isStaff, user.isSuperuser], [false, true, true]);
+      const pending = await users.create({ ...newUser(), isActive: false, pendingActivation: true });
+      assert.deepEqual([pending.isActive, pending.pendingActivation], [false, true]);
+      assert.equal((await users.getById(pending.id))?.pendingActivation, true);
+    });
+
+    test('update sets and clears pendingActivation', async () => {
+      const user = await users.create({ ...newUser(), isActive: false, pendingActivation: true });
+      const activated = await users.update(user.id, { isActive: true, pendingActivation: false });
+      assert.deepEqual([activated?.isActive, activated?.pendingActivation], [true, false]);
+      assert.equal((await users.getById(user.id))?.pendingActivation, false);
+    });
+
+    test('update renames; a name another user holds is UsernameTakenError and changes nothing', async () => {
+      const a = await users.create(newUser());
+      const b = await users.create(newUser());
+      const renamed = unique('renamed');
+      assert.equal((await users.update(a.id, { username: renamed }))?.username, renamed);
+      assert.equal((await users.getByUsername(renamed))?.id, a.id);
+      assert.equal(await users.getByUsername(a.username), null, 'the old name is free');
+      await assert.rejects(
+        users.update(b.id, { username: renamed, email: 'x@example.com' }),
+        UsernameTakenError,
+      );
+      assert.deepEqual(await users.getById(b.id), b);
+      // The old name can be taken by someone else now, and a user may "rename" to its own name.
+      assert.equal((await users.update(b.id, { username: a.username }))?.username, a.username);
+      assert.equal((await users.update(a.id, { username: renamed }))?.username, renamed);
+    });
+
+    test('listByEmail matches the address ignoring ASCII case, every holder, in id order', async () => {
+      const domain = `${unique('d')}.example`;
+      const first = await users.create({ ...newUser(), email: `Mike@${domain}` });
+      const second = await users.create({ ...newUser(), email: `mike@${domain.toUpperCase()}` });
+      await users.create({ ...newUser(), email: `mikey@${domain}` });
+      const found = await users.listByEmail(`MIKE@${domain}`);
+      assert.deepEqual(
+        found.map((u) => u.id),
+        [first.id, second.id],
+      );
+      assert.deepEqual(found[0], first);
+      assert.deepEqual(await users.listByEmail(`nobody@${domain}`), []);
+      assert.deepEqual(
+        await users.listByEmail(''),
+        (await users.list()).filter((u) => u.email === ''),
+      );
+    });
+
+    test('delete removes the user and frees its name; deleting again is false', async () => {
+      const user = await users.create(newUser());
+      assert.equal(await users.delete(user.id), true);
+      assert.equal(await users.getById(user.id), null);
+      assert.equal(await users.getByUsername(user.username), null);
+      assert.equal(await users.update(user.id, { email: 'x' }), null);
+      assert.equal(await users.delete(user.id), false);
+      assert.equal(await users.delete(987654321), false);
+      assert.equal((await users.create(newUser(user.username))).username, user.username);
     });
 
     test('a duplicate username is rejected with UsernameTakenError', async () => {

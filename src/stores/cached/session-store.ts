@@ -87,6 +87,14 @@ export class CachedSessionStore implements SessionStore {
     }
   }
 
+  async setAuthHash(keyHash: string, authHash: string): Promise<void> {
+    try {
+      await this.#durable.setAuthHash(keyHash, authHash);
+    } finally {
+      this.#cache.sessions.delete(keyHash);
+    }
+  }
+
   #ttl(session: SessionRecord): number {
     const now = this.#cache.clock.now();
     const { idleMs, absoluteMs } = this.#limits;

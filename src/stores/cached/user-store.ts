@@ -39,9 +39,21 @@ export class CachedUserStore implements UserStore {
     return this.#durable.getByUsername(username);
   }
 
+  listByEmail(email: string): Promise<User[]> {
+    return this.#durable.listByEmail(email);
+  }
+
   async update(id: number, patch: UserPatch): Promise<User | null> {
     try {
       return await this.#durable.update(id, patch);
+    } finally {
+      this.#cache.users.delete(id);
+    }
+  }
+
+  async delete(id: number): Promise<boolean> {
+    try {
+      return await this.#durable.delete(id);
     } finally {
       this.#cache.users.delete(id);
     }

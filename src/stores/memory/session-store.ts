@@ -67,6 +67,11 @@ export class MemorySessionStore implements SessionStore {
     return count;
   }
 
+  async setAuthHash(keyHash: string, authHash: string): Promise<void> {
+    const session = this.#byKeyHash.get(keyHash);
+    if (session) session.authHash = authHash;
+  }
+
   #remove(keyHash: string): SessionRecord | null {
     const session = this.#byKeyHash.get(keyHash);
     if (!session) return null;

@@ -29,6 +29,7 @@ export class MemoryUserStore implements UserStore {
       dateJoined: user.dateJoined,
       lastLogin: null,
       tokensValidAfter: 0,
+      pendingActivation: user.pendingActivation ?? false,
     };
     this.#byId.set(record.id, record);
     this.#idByUsername.set(record.username, record.id);
@@ -45,9 +46,19 @@ export class MemoryUserStore implements UserStore {
     return id === undefined ? null : this.getById(id);
   }
 
+  async listByEmail(email: string): Promise<User[]> {
+    const wanted = asciiLower(email);
+    return [...this.#byId.values()].filter((u) => asciiLower(u.email) === wanted).map(userRecord);
+  }
+
   async update(id: number, patch: UserPatch): Promise<User | null> {
     const user = this.#byId.get(id);
     if (!user) return null;
+    if (patch.username !== undefined && patch.username !== user.username) {
+      if (this.#idByUsername.has(patch.username)) throw new UsernameTakenError(patch.username);
+      this.#idByUsername.delete(user.username);
+      this.#idByUsername.set(patch.username, id);
+    }
     for (const [key, value] of Object.entries(patch)) {
       // An explicit `undefined` means "leave alone", as an absent key does in SQL.
       if (value !== undefined) Object.assign(user, { [key]: value });
@@ -55,7 +66,20 @@ export class MemoryUserStore implements UserStore {
     return userRecord(user);
   }
 
+  async delete(id: number): Promise<boolean> {
+    const user = this.#byId.get(id);
+    if (!user) return false;
+    this.#byId.delete(id);
+    this.#idByUsername.delete(user.username);
+    return true;
+  }
+
   async list(): Promise<User[]> {
     return [...this.#byId.values()].map(userRecord);
   }
+}
+
+/** SQL's `lower()` as SQLite has it: ASCII letters only, so every backend matches alike. */
+function asciiLower(value: string): string {
+  return value.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }

@@ -98,4 +98,13 @@ SELECT family_id, min(user_id),
 FROM refresh_tokens GROUP BY family_id;
 `,
   },
+  {
+    // The account flows (djoser): who is waiting for an activation link, and look-ups by address.
+    // Existing rows predate activation, so none of them is pending.
+    id: '0003_accounts',
+    sql: `
+ALTER TABLE users ADD COLUMN pending_activation BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX users_email_lower ON users (lower(email));
+`,
+  },
 ]);

@@ -86,4 +86,8 @@ export class PostgresSessionStore implements SessionStore {
     );
     return rowCount ?? 0;
   }
+
+  async setAuthHash(keyHash: string, authHash: string): Promise<void> {
+    await query(this.#pool, 'UPDATE sessions SET auth_hash = $1 WHERE key_hash = $2', [authHash, keyHash]);
+  }
 }

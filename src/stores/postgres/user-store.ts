@@ -27,8 +27,8 @@ export class PostgresUserStore implements UserStore {
     try {
       const { rows } = await query(
         this.#pool,
-        `INSERT INTO users (username, email, password, is_active, is_staff, is_superuser, date_joined)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        `INSERT INTO users (username, email, password, is_active, is_staff, is_superuser, date_joined, pending_activation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
         [
           user.username,
           user.email,
@@ -37,6 +37,7 @@ export class PostgresUserStore implements UserStore {
           user.isStaff ?? false,
           user.isSuperuser ?? false,
           user.dateJoined,
+          user.pendingActivation ?? false,
         ],
       );
       return toUser(rows[0]);
@@ -63,6 +64,15 @@ export class PostgresUserStore implements UserStore {
     return rows.length ? toUser(rows[0]) : null;
   }
 
+  async listByEmail(email: string): Promise<User[]> {
+    const { rows } = await query(
+      this.#pool,
+      'SELECT * FROM users WHERE lower(email) = lower($1) ORDER BY id',
+      [email],
+    );
+    return rows.map(toUser);
+  }
+
   async update(id: number, patch: UserPatch): Promise<User | null> {
     if (!Number.isSafeInteger(id)) return null;
     // Only the given keys are set, so `lastLogin: null` clears the column while an absent key leaves it.
@@ -76,8 +86,20 @@ export class PostgresUserStore implements UserStore {
     const text = sets.length
       ? `UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING *`
       : 'SELECT * FROM users WHERE id = $1';
-    const { rows } = await query(this.#pool, text, values);
-    return rows.length ? toUser(rows[0]) : null;
+    try {
+      const { rows } = await query(this.#pool, text, values);
+      return rows.length ? toUser(rows[0]) : null;
+    } catch (error) {
+      // `username` is the one UNIQUE column a patch can set.
+      if (isUniqueViolation(error)) throw new UsernameTakenError(String(patch.username));
+      throw error;
+    }
+  }
+
+  async delete(id: number): Promise<boolean> {
+    if (!Number.isSafeInteger(id)) return false;
+    const { rowCount } = await query(this.#pool, 'DELETE FROM users WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
   }
 
   async list(): Promise<User[]> {

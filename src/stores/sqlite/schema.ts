@@ -85,6 +85,15 @@ SELECT family_id, MIN(user_id),
 FROM refresh_tokens GROUP BY family_id;
 `,
   },
+  {
+    // The account flows (djoser): who is waiting for an activation link, and look-ups by address.
+    // Existing rows predate activation, so none of them is pending.
+    id: '0003_accounts',
+    sql: `
+ALTER TABLE users ADD COLUMN pending_activation INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX users_email_lower ON users (lower(email));
+`,
+  },
 ]);
 
 /** SQL for the number in the first 12 hex digits of `column` (SQLite has no hex-to-integer function). */

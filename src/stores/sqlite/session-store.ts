@@ -21,6 +21,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #listByUser: StatementSync;
   readonly #deleteByUser: StatementSync;
   readonly #deleteExpired: StatementSync;
+  readonly #setAuthHash: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
@@ -39,6 +40,7 @@ export class SqliteSessionStore implements SessionStore {
       'DELETE FROM sessions WHERE user_id = ? AND key_hash IS NOT ? RETURNING key_hash',
     );
     this.#deleteExpired = db.prepare('DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?');
+    this.#setAuthHash = db.prepare('UPDATE sessions SET auth_hash = ? WHERE key_hash = ?');
   }
 
   async create(s: SessionRecord): Promise<void> {
@@ -78,5 +80,9 @@ export class SqliteSessionStore implements SessionStore {
 
   async deleteExpired(idleBefore: number, createdBefore: number): Promise<number> {
     return Number(guard(() => this.#deleteExpired.run(idleBefore, createdBefore)).changes);
+  }
+
+  async setAuthHash(keyHash: string, authHash: string): Promise<void> {
+    guard(() => this.#setAuthHash.run(authHash, keyHash));
   }
 }

@@ -17,20 +17,24 @@ export class SqliteUserStore implements UserStore {
   readonly #insert: StatementSync;
   readonly #byId: StatementSync;
   readonly #byUsername: StatementSync;
+  readonly #byEmail: StatementSync;
   readonly #update: StatementSync;
+  readonly #delete: StatementSync;
   readonly #list: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
-      `INSERT INTO users (username, email, password, is_active, is_staff, is_superuser, date_joined)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO users (username, email, password, is_active, is_staff, is_superuser, date_joined, pending_activation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     );
     this.#byId = db.prepare('SELECT * FROM users WHERE id = ?');
     this.#byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
+    this.#byEmail = db.prepare('SELECT * FROM users WHERE lower(email) = lower(?) ORDER BY id');
     // One statement for every patch shape: a `set_x` flag says whether column x changes,
     // so `lastLogin: null` can clear the column while an absent key leaves it alone.
     const sets = USER_PATCH_COLUMNS.map(([, c]) => `${c} = iif(:set_${c}, :${c}, ${c})`);
     this.#update = db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = :id RETURNING *`);
+    this.#delete = db.prepare('DELETE FROM users WHERE id = ?');
     this.#list = db.prepare('SELECT * FROM users ORDER BY id');
   }
 
@@ -45,6 +49,7 @@ export class SqliteUserStore implements UserStore {
           Number(user.isStaff ?? false),
           Number(user.isSuperuser ?? false),
           user.dateJoined,
+          Number(user.pendingActivation ?? false),
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new UsernameTakenError(user.username);
@@ -64,6 +69,10 @@ export class SqliteUserStore implements UserStore {
     return row ? toUser(row) : null;
   }
 
+  async listByEmail(email: string): Promise<User[]> {
+    return guard(() => this.#byEmail.all(email)).map(toUser);
+  }
+
   async update(id: number, patch: UserPatch): Promise<User | null> {
     const values: Record<string, string | number | null> = { id };
     for (const [key, column] of USER_PATCH_COLUMNS) {
@@ -71,8 +80,20 @@ export class SqliteUserStore implements UserStore {
       values[`set_${column}`] = value === undefined ? 0 : 1;
       values[column] = typeof value === 'boolean' ? Number(value) : (value ?? null);
     }
-    const row = guard(() => this.#update.get(values));
+    const row = guard(() => {
+      try {
+        return this.#update.get(values);
+      } catch (error) {
+        // `username` is the one UNIQUE column a patch can set.
+        if (isUniqueViolation(error)) throw new UsernameTakenError(String(patch.username));
+        throw error;
+      }
+    });
     return row ? toUser(row) : null;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return Number(guard(() => this.#delete.run(id)).changes) > 0;
   }
 
   async list(): Promise<User[]> {
