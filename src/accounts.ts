@@ -1,5 +1,11 @@
 import { lookalikeProblem } from './accounts/lookalike-username.ts';
-import { emailProblems, normalizeEmail, sameEmail, usernameProblems } from './accounts/user-fields.ts';
+import {
+  emailProblems,
+  MAX_USERNAME,
+  normalizeEmail,
+  sameEmail,
+  usernameProblems,
+} from './accounts/user-fields.ts';
 import { ValidationError } from './errors.ts';
 import { type Clock, systemClock } from './internal/clock.ts';
 import type { Origin, SecurityEvents } from './logging/security-events.ts';
@@ -69,7 +75,8 @@ export class Accounts {
     // (issue 8.1). Django's forms agree: a value its form field refused (too long, not an e-mail
     // address) is not on the instance the password is compared with.
     const passwordErrors = validatePassword(input.password, {
-      username: nameErrors.length > 0 ? '' : username,
+      // Only an over-long name is left out: Django 3.2 compares one of the wrong characters still.
+      username: [...username].length > MAX_USERNAME ? '' : username,
       email: emailValid ? email : '',
     });
     if (passwordErrors.length > 0) errors.password = passwordErrors;

@@ -39,7 +39,7 @@ const BIN = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
 const ENDING = {
   SessionService: ['destroy', 'revoke'],
   TokenService: ['revoke', 'obtain'],
-  Accounts: ['setPassword', 'logoutEverywhere', 'setActive'],
+  Accounts: ['setPassword', 'logoutEverywhere', 'setActive', 'delete'],
   Gatehouse: ['logout', 'changePassword', 'login'],
 } as const;
 /** The rest: they read, create, or compute; none ends a credential another instance may hold. */
@@ -55,7 +55,17 @@ const NOT_ENDING = {
     'deleteCookie',
   ],
   TokenService: ['issue', 'resolve', 'list', 'clearExpired'],
-  Accounts: ['create', 'getByUsername'],
+  // setUsername and setEmail publish the user's change (cached copies drop) but end no credential.
+  Accounts: [
+    'create',
+    'getByUsername',
+    'getById',
+    'listByEmail',
+    'list',
+    'activate',
+    'setUsername',
+    'setEmail',
+  ],
   Gatehouse: ['check', 'view', 'urls', 'finish', 'authenticateCredentials', 'csrfFor', 'rotateCsrf', 'close'],
 };
 
@@ -238,6 +248,13 @@ describe('every public entry point that ends a credential is heard by the other 
   test('Accounts.setActive(false): every credential answers "User inactive or deleted."', async () => {
     const w = await warm();
     await b.accounts.setActive(w.user, false);
+    assert.ok(await sessionRefused(w.key));
+    assert.ok(await tokenRefused(w.token));
+  });
+
+  test('Accounts.delete: the user and every credential it held', async () => {
+    const w = await warm();
+    await b.accounts.delete(w.user);
     assert.ok(await sessionRefused(w.key));
     assert.ok(await tokenRefused(w.token));
   });

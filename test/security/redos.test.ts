@@ -86,7 +86,12 @@ describe('issue 8.1 ReDoS: the largest accepted input costs linear work on every
 
   before(async () => {
     t = await makeApp({
-      env: { GATEHOUSE_LOGIN_RATE: '1000000/min', GATEHOUSE_LOGIN_ADDRESS_RATE: '1000000/min' },
+      env: {
+        GATEHOUSE_LOGIN_RATE: '1000000/min',
+        GATEHOUSE_LOGIN_ADDRESS_RATE: '1000000/min',
+        GATEHOUSE_REGISTER_RATE: '1000000/min',
+        GATEHOUSE_EMAIL_RATE: '1000000/min',
+      },
     });
     await t.user('alice');
     const c = t.client();
