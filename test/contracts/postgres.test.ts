@@ -20,10 +20,15 @@ import type { Stores } from '../../src/stores/types.ts';
 import { articleStoreContract } from './article-store.contract.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import { makeUser, type StoreFixture, unique } from './fixture.ts';
+import { passkeyStoreContract } from './passkey-store.contract.ts';
+import { pendingLoginStoreContract } from './pending-login-store.contract.ts';
+import { recoveryCodeStoreContract } from './recovery-code-store.contract.ts';
 import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
 import { sessionStoreContract } from './session-store.contract.ts';
 import { tokenStoreContract } from './token-store.contract.ts';
+import { totpDeviceStoreContract } from './totp-device-store.contract.ts';
 import { userStoreContract } from './user-store.contract.ts';
+import { webAuthnChallengeStoreContract } from './webauthn-challenge-store.contract.ts';
 
 const url = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -95,6 +100,26 @@ if (reason) {
     'postgres',
     fixture((s) => s.articles),
   );
+  totpDeviceStoreContract(
+    'postgres',
+    fixture((s) => s.totpDevices),
+  );
+  recoveryCodeStoreContract(
+    'postgres',
+    fixture((s) => s.recoveryCodes),
+  );
+  pendingLoginStoreContract(
+    'postgres',
+    fixture((s) => s.pendingLogins),
+  );
+  webAuthnChallengeStoreContract(
+    'postgres',
+    fixture((s) => s.webauthnChallenges),
+  );
+  passkeyStoreContract(
+    'postgres',
+    fixture((s) => s.passkeys),
+  );
 
   describe('PostgreSQL specifics', () => {
     test('concurrent consumes of one jti run on separate connections, and one wins', async () => {
@@ -128,7 +153,10 @@ if (reason) {
       try {
         assert.deepEqual(await migrate(pool, postgresMigrations, { schema }), []);
         const { rows } = await pool.query('SELECT id FROM gatehouse_migrations');
-        assert.deepEqual(rows, [{ id: '0001_initial' }]);
+        assert.deepEqual(
+          rows.map((r) => r.id),
+          postgresMigrations.map((m) => m.id),
+        );
         const more = [...postgresMigrations, { id: '0002_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
         assert.deepEqual(await migrate(pool, more, { schema }), ['0002_extra']);
       } finally {

@@ -15,10 +15,15 @@ import type { Stores } from '../../src/stores/types.ts';
 import { articleStoreContract } from './article-store.contract.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import type { StoreFixture } from './fixture.ts';
+import { passkeyStoreContract } from './passkey-store.contract.ts';
+import { pendingLoginStoreContract } from './pending-login-store.contract.ts';
+import { recoveryCodeStoreContract } from './recovery-code-store.contract.ts';
 import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
 import { sessionStoreContract } from './session-store.contract.ts';
 import { tokenStoreContract } from './token-store.contract.ts';
+import { totpDeviceStoreContract } from './totp-device-store.contract.ts';
 import { userStoreContract } from './user-store.contract.ts';
+import { webAuthnChallengeStoreContract } from './webauthn-challenge-store.contract.ts';
 
 /** Opens SQLite stores on a new temporary file; closing also deletes the file. */
 function fixture<S>(pick: (stores: Stores) => S, clock?: Clock): () => Promise<StoreFixture<S>> {
@@ -53,4 +58,24 @@ counterStoreContract('sqlite', (clock) => fixture((s) => s.counters, clock)());
 articleStoreContract(
   'sqlite',
   fixture((s) => s.articles),
+);
+totpDeviceStoreContract(
+  'sqlite',
+  fixture((s) => s.totpDevices),
+);
+recoveryCodeStoreContract(
+  'sqlite',
+  fixture((s) => s.recoveryCodes),
+);
+pendingLoginStoreContract(
+  'sqlite',
+  fixture((s) => s.pendingLogins),
+);
+webAuthnChallengeStoreContract(
+  'sqlite',
+  fixture((s) => s.webauthnChallenges),
+);
+passkeyStoreContract(
+  'sqlite',
+  fixture((s) => s.passkeys),
 );

@@ -54,6 +54,11 @@ export function createCachedStores(
     refreshTokens: durable.refreshTokens,
     counters: durable.counters,
     articles: durable.articles,
+    totpDevices: durable.totpDevices,
+    recoveryCodes: durable.recoveryCodes,
+    pendingLogins: durable.pendingLogins,
+    webauthnChallenges: durable.webauthnChallenges,
+    passkeys: durable.passkeys,
     ping: () => durable.ping(),
     async close() {
       cache.close();

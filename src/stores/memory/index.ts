@@ -2,18 +2,28 @@ import type { Clock } from '../../internal/clock.ts';
 import type { Stores } from '../types.ts';
 import { MemoryArticleStore } from './article-store.ts';
 import { MemoryCounterStore } from './counter-store.ts';
+import { MemoryPasskeyStore } from './passkey-store.ts';
+import { MemoryPendingLoginStore } from './pending-login-store.ts';
+import { MemoryRecoveryCodeStore } from './recovery-code-store.ts';
 import { MemoryRefreshTokenStore } from './refresh-token-store.ts';
 import { MemorySessionStore } from './session-store.ts';
 import { MemoryTokenStore } from './token-store.ts';
+import { MemoryTotpDeviceStore } from './totp-device-store.ts';
 import { MemoryUserStore } from './user-store.ts';
+import { MemoryWebAuthnChallengeStore } from './webauthn-challenge-store.ts';
 
 export {
   MemoryArticleStore,
   MemoryCounterStore,
+  MemoryPasskeyStore,
+  MemoryPendingLoginStore,
+  MemoryRecoveryCodeStore,
   MemoryRefreshTokenStore,
   MemorySessionStore,
   MemoryTokenStore,
+  MemoryTotpDeviceStore,
   MemoryUserStore,
+  MemoryWebAuthnChallengeStore,
 };
 
 /**
@@ -33,6 +43,11 @@ export function createMemoryStores(options: { clock?: Clock } = {}): Stores {
     refreshTokens: new MemoryRefreshTokenStore(),
     counters: new MemoryCounterStore({ clock: options.clock }),
     articles: new MemoryArticleStore(),
+    totpDevices: new MemoryTotpDeviceStore(),
+    recoveryCodes: new MemoryRecoveryCodeStore(),
+    pendingLogins: new MemoryPendingLoginStore(),
+    webauthnChallenges: new MemoryWebAuthnChallengeStore(),
+    passkeys: new MemoryPasskeyStore(),
     async ping() {},
     async close() {},
   };

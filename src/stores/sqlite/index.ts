@@ -5,17 +5,33 @@ import { SqliteArticleStore } from './article-store.ts';
 import { openSqliteDatabase } from './database.ts';
 import { guard } from './guard.ts';
 import { migrate } from './migrate.ts';
+import { SqlitePasskeyStore } from './passkey-store.ts';
+import { SqlitePendingLoginStore } from './pending-login-store.ts';
+import { SqliteRecoveryCodeStore } from './recovery-code-store.ts';
 import { SqliteRefreshTokenStore } from './refresh-token-store.ts';
 import { sqliteMigrations } from './schema.ts';
 import { SqliteSessionStore } from './session-store.ts';
 import { SqliteTokenStore } from './token-store.ts';
+import { SqliteTotpDeviceStore } from './totp-device-store.ts';
 import { SqliteUserStore } from './user-store.ts';
+import { SqliteWebAuthnChallengeStore } from './webauthn-challenge-store.ts';
 
 export { type OpenSqliteOptions, openSqliteDatabase } from './database.ts';
 export { isUnavailableError } from './guard.ts';
 export { type Migration, migrate } from './migrate.ts';
 export { sqliteMigrations } from './schema.ts';
-export { SqliteArticleStore, SqliteRefreshTokenStore, SqliteSessionStore, SqliteTokenStore, SqliteUserStore };
+export {
+  SqliteArticleStore,
+  SqlitePasskeyStore,
+  SqlitePendingLoginStore,
+  SqliteRecoveryCodeStore,
+  SqliteRefreshTokenStore,
+  SqliteSessionStore,
+  SqliteTokenStore,
+  SqliteTotpDeviceStore,
+  SqliteUserStore,
+  SqliteWebAuthnChallengeStore,
+};
 
 export interface SqliteStoresOptions {
   /** Drives the throttle counters' windows (default: the system clock). */
@@ -52,6 +68,11 @@ export function createSqliteStores(path: string, options: SqliteStoresOptions = 
     refreshTokens: new SqliteRefreshTokenStore(db),
     counters: new MemoryCounterStore({ clock: options.clock }),
     articles: new SqliteArticleStore(db),
+    totpDevices: new SqliteTotpDeviceStore(db),
+    recoveryCodes: new SqliteRecoveryCodeStore(db),
+    pendingLogins: new SqlitePendingLoginStore(db),
+    webauthnChallenges: new SqliteWebAuthnChallengeStore(db),
+    passkeys: new SqlitePasskeyStore(db),
     async ping() {
       guard(() => ping.get());
     },

@@ -17,11 +17,15 @@ describe('sqlite migrations', () => {
   test('migrations are recorded, and running them again applies nothing', () => {
     const path = join(dir, 'nested', 'app.db');
     const db = openSqliteDatabase(path);
-    assert.deepEqual(migrate(db, sqliteMigrations), ['0001_initial']);
+    const ids = sqliteMigrations.map((m) => m.id);
+    assert.equal(ids[0], '0001_initial');
+    assert.deepEqual(migrate(db, sqliteMigrations), ids);
     assert.deepEqual(migrate(db, sqliteMigrations), []);
-    const rows = db.prepare('SELECT id, applied_at FROM gatehouse_migrations').all();
-    assert.equal(rows.length, 1);
-    assert.equal(rows[0].id, '0001_initial');
+    const rows = db.prepare('SELECT id, applied_at FROM gatehouse_migrations ORDER BY rowid').all();
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ids,
+    );
     assert.ok(!Number.isNaN(Date.parse(rows[0].applied_at as string)));
     db.close();
     // A second connection (a restart) finds the schema current.
