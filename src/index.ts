@@ -55,6 +55,7 @@ export type {
   Authentication,
   Authenticator,
   CsrfCheck,
+  Gate,
   Permission,
   RequestContext,
   Throttle,

@@ -96,6 +96,8 @@ export async function openGatehouse(config: Config, options: OpenOptions = {}): 
       loginAddressRate: config.loginAddressRate,
       jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
       cors: { allowedOrigins: config.corsAllowedOrigins, allowCredentials: config.corsAllowCredentials },
+      mfa: { required: config.mfaRequired },
+      webauthn: { rpId: config.webauthnRpId, rpName: config.webauthnRpName, origins: config.webauthnOrigins },
       securityLog: config.securityLog === 'stdout' ? stdoutLog : undefined,
       ...options,
       stores,

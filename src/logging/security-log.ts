@@ -23,7 +23,17 @@ export type SecurityEventName =
   | 'token_revoked'
   | 'session_revoked'
   | 'password_changed'
-  | 'logout_everywhere';
+  | 'logout_everywhere'
+  | 'mfa_challenged'
+  | 'mfa_verified'
+  | 'mfa_failed'
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  | 'recovery_code_used'
+  | 'recovery_codes_regenerated'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'passkey_login_failed';
 
 export interface SecurityEvent {
   event: SecurityEventName;

@@ -2,6 +2,8 @@ import { ConfigurationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { healthViews } from './health.ts';
 import { jwtViews } from './jwt.ts';
+import { mfaViews } from './mfa.ts';
+import { passkeyViews } from './passkeys.ts';
 import type { Route, RouteGroup } from './route.ts';
 import { sessionViews } from './session.ts';
 import { tokenViews } from './tokens.ts';
@@ -21,6 +23,8 @@ const GROUPS: Record<RouteGroup, (gh: Gatehouse) => Route[]> = {
   session: sessionViews,
   tokens: tokenViews,
   jwt: (gh) => jwtViews(gh),
+  mfa: mfaViews,
+  passkeys: passkeyViews,
 };
 
 /**
