@@ -2,10 +2,15 @@ import {
   AllowAny,
   type ApiResponse,
   type AuthRequest,
+  clearBindingCookie,
   type Gatehouse,
   isSafeRedirect,
   type Route,
+  requestBinding,
+  type SetCookie,
+  startSecondStep,
   Throttled,
+  type User,
   type View,
 } from '../../src/index.ts';
 import { escapeHtml } from '../browsable-api.ts';
@@ -51,6 +56,22 @@ function form(token: string, next: string, error?: string): string {
 <button type="submit">Log in</button></form>`;
 }
 
+/**
+ * The second step of the form, for a user with two-factor authentication:
+ * the ephemeral token travels in a hidden field (bound to this browser by
+ * the HttpOnly cookie set beside the form), the code in a visible one.
+ */
+function codeForm(token: string, next: string, ephemeralToken: string, error?: string): string {
+  return `<h1>Gatehouse REST framework</h1><h2>Two-factor authentication</h2>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/api-auth/login/">
+<input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(token)}">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
+<input type="hidden" name="ephemeral_token" value="${escapeHtml(ephemeralToken)}">
+<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+<label for="id_code">Code</label><input type="text" name="code" id="id_code" autocomplete="one-time-code" inputmode="text" maxlength="9" required autofocus>
+<button type="submit">Verify</button></form>`;
+}
+
 /** DRF's browsable-API login and logout (`rest_framework.urls`), as HTML forms with `csrfmiddlewaretoken`. */
 export function browsableAuthRoutes(gh: Gatehouse): Route[] {
   const login = gh.view({
@@ -68,6 +89,7 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
         const data = ctx.data() as Record<string, string>;
         const next = data.next || ctx.req.query.get('next') || '';
         const retry = () => gh.csrfFor(ctx.req);
+        if (typeof data.ephemeral_token === 'string') return secondStep(ctx.req, data, next);
         let user = null;
         try {
           if (typeof data.username === 'string' && typeof data.password === 'string') {
@@ -82,16 +104,66 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
           const { token, cookie } = retry();
           return page(200, form(token, next, BAD_LOGIN), { cookies: [cookie] });
         }
-        const { cookies } = await gh.login(ctx.req, user);
-        return {
-          status: 302,
-          headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' },
-          cookies,
-          text: '',
-        };
+        if (await gh.mfa.isEnabled(user.id)) {
+          // The password was right: no session yet, the code first.
+          const started = await startSecondStep(gh, ctx.req, user, 'browsable');
+          const { token, cookie } = retry();
+          return page(200, codeForm(token, next, started.token), {
+            cookies: [cookie, ...started.cookies],
+            title: 'Two-factor authentication',
+          });
+        }
+        return loggedIn(ctx.req, user, next);
       },
     },
   });
+
+  async function loggedIn(
+    req: AuthRequest,
+    user: User,
+    next: string,
+    extra: SetCookie[] = [],
+  ): Promise<ApiResponse> {
+    const { cookies } = await gh.login(req, user);
+    return {
+      status: 302,
+      headers: { location: redirectTarget(req, next), 'content-length': '0' },
+      cookies: [...cookies, ...extra],
+      text: '',
+    };
+  }
+
+  /** The code step: the contract's `Invalid code.` keeps the form; a dead token starts over. */
+  async function secondStep(
+    req: AuthRequest,
+    data: Record<string, string>,
+    next: string,
+  ): Promise<ApiResponse> {
+    const code = typeof data.code === 'string' ? data.code : '';
+    const record = await gh.mfa.pendingLogin(data.ephemeral_token, (kind) => requestBinding(req, kind));
+    const { token, cookie } = gh.csrfFor(req);
+    // Only a session login is finished here: a token or JWT login is finished by /auth/mfa/verify/ alone.
+    if (record === null || (record.kind !== 'browsable' && record.kind !== 'session'))
+      return page(200, form(token, next, 'Invalid or expired token. Log in again.'), { cookies: [cookie] });
+    let outcome: Awaited<ReturnType<typeof gh.mfa.completeLogin>>;
+    try {
+      outcome = await gh.mfa.completeLogin({ record, code: code.slice(0, 32), origin: req });
+    } catch (error) {
+      if (!(error instanceof Throttled)) throw error;
+      return page(429, codeForm(token, next, data.ephemeral_token, error.detail), {
+        cookies: [cookie],
+        headers: error.headers,
+        title: 'Two-factor authentication',
+      });
+    }
+    if (outcome.ok) return loggedIn(req, outcome.user, next, [clearBindingCookie(gh)]);
+    if (outcome.error === 'code')
+      return page(200, codeForm(token, next, data.ephemeral_token, 'Invalid code.'), {
+        cookies: [cookie],
+        title: 'Two-factor authentication',
+      });
+    return page(200, form(token, next, 'Invalid or expired token. Log in again.'), { cookies: [cookie] });
+  }
 
   const logout = gh.view({
     name: 'Log out',

@@ -240,7 +240,7 @@ export class Passkeys {
         'verification',
       );
     const user = await this.#users.getById(passkey.userId);
-    if (!user || !user.isActive)
+    if (!user?.isActive)
       return this.#refused(
         origin,
         passkey.userId,

@@ -317,7 +317,7 @@ export class SecondFactors {
     });
     if (counted === null) return this.#failed(origin, record.userId, 'ephemeral_token', 'attempts_exhausted');
     const user = await this.#users.getById(record.userId);
-    if (!user || !user.isActive) {
+    if (!user?.isActive) {
       await this.#pending.consume(record.tokenHash, now);
       return this.#failed(origin, record.userId, 'ephemeral_token', 'inactive');
     }
