@@ -35,7 +35,7 @@ export async function requireProof(
   const data = (ctx.data() ?? {}) as Record<string, unknown>;
   const user = ctx.user;
   const who = { account: user.username, address: ctx.req.clientAddress };
-  if (codeAllowed && given(data, 'code')) {
+  if (codeAllowed && given(data, 'code') && (await gh.mfa.isEnabled(user.id))) {
     const { code } = charFields(data, { code: { maxLength: CODE_MAX_LENGTH } });
     if (!(await judgeSecret(gh.loginThrottle, who, () => gh.mfa.verifyTotp(user, code))))
       throw new ValidationError({ code: ['Invalid code.'] });
