@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Client, makeApp, type Reply, type TestApp } from '../helpers/app.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { type AuthenticatorApp, enableTotp, PASSWORD } from '../helpers/mfa.ts';
+import { createTestDatabase, postgresSkipReason } from '../helpers/pg-database.ts';
 
 const EPHEMERAL = /^\{"ephemeral_token":"([A-Za-z0-9_-]{43})","mfa_required":true\}$/;
 const BINDING_COOKIE =
@@ -488,5 +489,78 @@ describe('the second step of every login (CONTRACT "Two-factor authentication an
       assert.match(res.body, /Invalid or expired token\. Log in again\./);
       assert.ok(!res.setCookies.some((l) => l.startsWith('sessionid=')));
     });
+  });
+});
+
+const pgSkip = (await postgresSkipReason()) ?? false;
+
+describe('on PostgreSQL, where requests really run at once (AUTH-09b, races)', { skip: pgSkip }, () => {
+  let t: TestApp;
+  let clock: FakeClock;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  before(async () => {
+    db = await createTestDatabase();
+    clock = createFakeClock();
+    t = await makeApp({
+      clock,
+      env: {
+        DATABASE_URL: db.url,
+        GATEHOUSE_LOGIN_RATE: '1000/min',
+        GATEHOUSE_LOGIN_ADDRESS_RATE: '1000/min',
+      },
+    });
+  });
+  after(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  async function mfaUser(username: string) {
+    await t.user(username);
+    const c = t.client();
+    await c.login(username);
+    return enableTotp(c, clock);
+  }
+
+  const start = async (username: string) =>
+    (await t.client().request('POST', '/api/token/', { json: { username, password: PASSWORD } })).json
+      .ephemeral_token as string;
+  const verify = (ephemeral_token: string, code: string) =>
+    t.client().request('POST', '/auth/mfa/verify/', { json: { ephemeral_token, code } });
+
+  test('of 20 wrong codes sent at once on one token, at most 5 are judged', async () => {
+    const { app } = await mfaUser('burst');
+    const token = await start('burst');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => verify(token, String(200000 + i))),
+    );
+    assert.equal(answers.filter((a) => a.body === INVALID_CODE).length, 5);
+    assert.equal(answers.filter((a) => a.body === INVALID_TOKEN).length, 15);
+    assert.equal((await verify(token, app.code(clock.now()))).body, INVALID_TOKEN);
+  });
+
+  test('one TOTP code sent at once on 10 logins finishes exactly one', async () => {
+    const { app } = await mfaUser('race');
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => start('race')));
+    const code = app.code(clock.now());
+    const answers = await Promise.all(tokens.map((token) => verify(token, code)));
+    assert.equal(answers.filter((a) => a.status === 200).length, 1);
+    assert.equal(answers.filter((a) => a.body === INVALID_CODE).length, 9);
+  });
+
+  test('one recovery code sent at once on 10 logins finishes exactly one', async () => {
+    const { recoveryCodes } = await mfaUser('codes');
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => start('codes')));
+    const answers = await Promise.all(tokens.map((token) => verify(token, recoveryCodes[2])));
+    assert.equal(answers.filter((a) => a.status === 200).length, 1);
+    assert.equal(answers.filter((a) => a.body === INVALID_CODE).length, 9);
+  });
+
+  test('one token with the right code sent 10 times at once is one login', async () => {
+    const { app } = await mfaUser('twice');
+    const token = await start('twice');
+    const code = app.code(clock.now());
+    const answers = await Promise.all(Array.from({ length: 10 }, () => verify(token, code)));
+    assert.equal(answers.filter((a) => a.status === 200).length, 1);
   });
 });
