@@ -8,6 +8,7 @@ import {
   type Route,
   toResponse,
 } from '../src/index.ts';
+import type { ArticleStore } from './articles/types.ts';
 import { browsable } from './browsable.ts';
 import { browsableAuthRoutes } from './routes/browsable-auth.ts';
 import { resourceRoutes } from './routes/resources.ts';
@@ -17,10 +18,10 @@ import { spaRoutes } from './routes/spa.ts';
  * Every route of the reference server: the library's endpoints (with the
  * browsable API around them), the example resources, and the pages.
  */
-export function serverRoutes(gh: Gatehouse): Route[] {
+export function serverRoutes(gh: Gatehouse, articles: ArticleStore): Route[] {
   return [
     ...gh.urls().map((route) => ({ ...route, view: browsable(gh, route.view) })),
-    ...resourceRoutes(gh).map((route) => ({ ...route, view: browsable(gh, route.view) })),
+    ...resourceRoutes(gh, articles).map((route) => ({ ...route, view: browsable(gh, route.view) })),
     ...browsableAuthRoutes(gh),
     ...spaRoutes(gh),
   ];
@@ -58,7 +59,10 @@ export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyIn
   });
   // Any other method on a known path answers 405 with Allow (HDR-03), as Django's View does.
   app.addHttpMethod('PROPFIND', { hasBody: true });
-  await mount(app, serverRoutes(gh), adapter);
+  // The example resource is the application's own table, beside Gatehouse's in the same database.
+  const articles = await openArticles(config);
+  app.addHook('onClose', () => articles.close());
+  await mount(app, serverRoutes(gh, articles), adapter);
   app.setNotFoundHandler((request, reply) => {
     const req = fromFastifyRequest(request, adapter);
     const res = gh.cors.preflight(req) ?? toResponse(new NotFound());
@@ -66,4 +70,14 @@ export async function buildApp(gh: Gatehouse, config: Config): Promise<FastifyIn
     return sendFastifyReply(reply, res, adapter);
   });
   return app;
+}
+
+/** The articles' store for the configured database (PostgreSQL's driver loaded only when configured). */
+async function openArticles(config: Config): Promise<ArticleStore> {
+  if (config.database.kind === 'sqlite') {
+    const { SqliteArticleStore } = await import('./articles/sqlite.ts');
+    return new SqliteArticleStore(config.database.path);
+  }
+  const { PostgresArticleStore } = await import('./articles/postgres.ts');
+  return new PostgresArticleStore(config.database.url);
 }

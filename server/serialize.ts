@@ -1,4 +1,5 @@
-import { type Article, drfDate, type User } from '../src/index.ts';
+import { drfDate, type User } from '../src/index.ts';
+import type { Article } from './articles/types.ts';
 
 /** The staff listing's row (`/api/admin/users/`). */
 export function adminUserJson(user: User) {

@@ -17,8 +17,11 @@ export interface NewAccount {
 
 // Django's UnicodeUsernameValidator: word characters and @ . + - only.
 const USERNAME = /^[\p{L}\p{N}_@.+-]+$/u;
-// Django's EmailValidator, simplified to what it accepts for ordinary addresses.
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/u;
+// Django's EmailValidator, simplified to what it accepts for ordinary addresses. The domain's
+// first dot is found without backtracking: `[^…]+\.` was O(n²) on `a@` and a run of dots (issue 8.1).
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"][^\s@<>()[\]\\,;:".]*\.[^\s@<>()[\]\\,;:"]{2,}$/u;
+// Django's EmailValidator refuses more than 320 characters (RFC 3696) before any pattern looks.
+const MAX_EMAIL_LENGTH = 320;
 
 /**
  * User accounts: creation with Django's validators, password changes and
@@ -55,16 +58,24 @@ export class Accounts {
     const username = normalizeUsername(input.username);
     const email = (input.email ?? '').trim();
     const errors: Record<string, string[]> = {};
-    if ([...username].length > 150) errors.username = ['Ensure this field has no more than 150 characters.'];
+    const usernameTooLong = [...username].length > 150;
+    if (usernameTooLong) errors.username = ['Ensure this field has no more than 150 characters.'];
     else if (!USERNAME.test(username)) {
       errors.username = [
         'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
       ];
     } else if (await this.#users.getByUsername(username))
       errors.username = ['A user with that username already exists.'];
-    const passwordErrors = validatePassword(input.password, { username, email });
+    const emailValid = !email || (email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email));
+    // The similarity check costs length × parts: a megabyte username or e-mail must never reach it
+    // (issue 8.1). Django's forms agree: a value its form field refused (too long, not an e-mail
+    // address) is not on the instance the password is compared with.
+    const passwordErrors = validatePassword(input.password, {
+      username: usernameTooLong ? '' : username,
+      email: emailValid ? email : '',
+    });
     if (passwordErrors.length > 0) errors.password = passwordErrors;
-    if (email && !EMAIL.test(email)) errors.email = ['Enter a valid email address.'];
+    if (!emailValid) errors.email = ['Enter a valid email address.'];
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     try {
       return await this.#users.create({

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from './errors.ts';
+import { checkTablePrefix, DEFAULT_TABLE_PREFIX } from './stores/table-prefix.ts';
 
 export interface Config {
   host: string;
@@ -18,6 +19,8 @@ export interface Config {
   cache: boolean;
   /** Prefix of every Redis key and of the revocation channel (GATEHOUSE_REDIS_PREFIX, default `gh:`). */
   redisPrefix: string;
+  /** Prepended to every table Gatehouse creates (GATEHOUSE_TABLE_PREFIX, default `gatehouse_`). */
+  tablePrefix: string;
   /** Security events as JSON lines on stdout (GATEHOUSE_SECURITY_LOG=stdout, the default) or not at all (`off`). */
   securityLog: 'stdout' | 'off';
   secretKey: string;
@@ -58,6 +61,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database,
     redisUrl: env.REDIS_URL || null,
     redisPrefix: env.GATEHOUSE_REDIS_PREFIX || 'gh:',
+    tablePrefix: tablePrefix(env.GATEHOUSE_TABLE_PREFIX),
     securityLog: choice(env, 'GATEHOUSE_SECURITY_LOG', ['stdout', 'off'] as const, 'stdout'),
     cache:
       env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
@@ -203,4 +207,13 @@ function list(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function tablePrefix(value: string | undefined): string {
+  if (value === undefined || value === '') return DEFAULT_TABLE_PREFIX;
+  try {
+    return checkTablePrefix(value);
+  } catch (error) {
+    throw new ConfigurationError(`GATEHOUSE_TABLE_PREFIX: ${(error as Error).message}`);
+  }
 }

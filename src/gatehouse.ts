@@ -29,7 +29,7 @@ import type { ApiResponse } from './response.ts';
 import { Revocations } from './revocations.ts';
 import { SessionService } from './sessions/session-service.ts';
 import type { RevocationBus, SessionRecord, Stores, User } from './stores/types.ts';
-import { LoginThrottle } from './throttling/login-throttle.ts';
+import { type LoginAttempt, LoginThrottle } from './throttling/login-throttle.ts';
 import { TokenService } from './tokens/token-service.ts';
 import type { Authenticator, Permission, RequestContext, Throttle, UserOf } from './types.ts';
 import { createView, type View, type ViewDefinition } from './view.ts';
@@ -336,12 +336,14 @@ export class Gatehouse {
 
   /**
    * Checks a username and password the way every login endpoint must: the
-   * shared failure buckets first (429 even for the right password), one hash
-   * whatever happens, and only failures counted.
+   * attempt is counted in the shared buckets before the hash (429 past
+   * either, even for the right password, however many arrive at once), one
+   * hash whatever happens, and a success taken back so only failures count.
    */
   async authenticateCredentials(req: AuthRequest, username: string, password: string): Promise<User | null> {
+    let attempt: LoginAttempt;
     try {
-      await this.loginThrottle.check(username, req.clientAddress);
+      attempt = await this.loginThrottle.begin(username, req.clientAddress);
     } catch (error) {
       if (error instanceof Throttled)
         this.events.emit('login_throttled', { origin: req, userId: null, reason: 'too_many_failures' });
@@ -353,13 +355,13 @@ export class Gatehouse {
       password,
     );
     if (user === null || !user.isActive) {
-      await this.loginThrottle.recordFailure(username, req.clientAddress);
       // The client hears one answer; the log may say which failure it was.
       const known = user ?? (await this.accounts.getByUsername(username));
       const reason = !known ? 'unknown_user' : user ? 'inactive' : 'invalid_password';
       this.events.emit('login_failed', { origin: req, userId: known?.id ?? null, reason });
       return null;
     }
+    await attempt.succeeded();
     return user;
   }
 

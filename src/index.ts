@@ -29,6 +29,7 @@ export type { SetCookie } from './http/cookie.ts';
 export type { CorsOptions } from './http/cors.ts';
 export { escapeHtml } from './http/escape-html.ts';
 export { type CharFieldSpec, charFields } from './http/fields.ts';
+export { iriToUri } from './http/iri-to-uri.ts';
 export { isSafeRedirect } from './http/safe-redirect.ts';
 export type { Clock } from './internal/clock.ts';
 export type { Random } from './internal/random.ts';

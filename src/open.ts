@@ -10,19 +10,39 @@ interface Opened {
   bus: RevocationBus | null;
 }
 
-/** The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only when it is configured. */
-async function openDurable(config: Config, clock: Clock | undefined): Promise<Stores> {
-  if (config.database.kind === 'sqlite') return createSqliteStores(config.database.path, { clock });
-  const { createPostgresStores } = await import('./stores/postgres/index.ts');
-  return createPostgresStores(config.database.url, { clock });
+/** The cache's session limits: no copy outlives the session's idle or absolute end. */
+function cacheOptions(config: Config, clock: Clock | undefined) {
+  const sessions = {
+    idleMs: config.sessionIdleTimeout * 1000,
+    absoluteMs: config.sessionAbsoluteTimeout * 1000,
+  };
+  return { clock, sessions };
 }
 
 /**
- * With REDIS_URL: Redis holds the throttle counters and carries revocations,
- * and (unless GATEHOUSE_CACHE=0) session, token and user lookups are served
- * from an in-process cache that every revocation on any instance clears.
- * Without it, every lookup reads the SQL database: several processes on one
- * SQLite file stay correct because none caches.
+ * The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only when it is configured.
+ * SQLite comes with its in-process cache (unless GATEHOUSE_CACHE=0), checked on every lookup
+ * against the file's PRAGMA data_version: another process's commit (the CLI, a second server on
+ * the same file) is seen on the very next request.
+ */
+async function openDurable(config: Config, clock: Clock | undefined): Promise<Stores> {
+  const tablePrefix = config.tablePrefix;
+  if (config.database.kind === 'sqlite') {
+    const sqlite = createSqliteStores(config.database.path, { clock, tablePrefix });
+    if (!config.cache) return sqlite;
+    const { createCachedStores, VersionWatch } = await import('./stores/cached/index.ts');
+    return createCachedStores(sqlite, new VersionWatch(sqlite.dataVersion), cacheOptions(config, clock));
+  }
+  const { createPostgresStores } = await import('./stores/postgres/index.ts');
+  return createPostgresStores(config.database.url, { clock, tablePrefix });
+}
+
+/**
+ * With REDIS_URL: Redis holds the throttle counters and, on PostgreSQL,
+ * carries revocations, and (unless GATEHOUSE_CACHE=0) session, token and user
+ * lookups are served from an in-process cache that serves only while its
+ * lease through Redis runs. On SQLite the file itself is the signal (see
+ * openDurable): no bus, so a Redis outage never delays a revocation.
  */
 async function openStores(config: Config, clock: Clock | undefined): Promise<Opened> {
   const durable = await openDurable(config, clock);
@@ -40,15 +60,9 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
   }
   // The cache serves only while the bus is connected and the database answers.
   const watched = new DurableWatch(redis.bus, durable);
-  const layered = config.cache
-    ? createCachedStores(durable, watched, {
-        clock,
-        sessions: {
-          idleMs: config.sessionIdleTimeout * 1000,
-          absoluteMs: config.sessionAbsoluteTimeout * 1000,
-        },
-      })
-    : durable;
+  const sqlite = config.database.kind === 'sqlite';
+  const layered =
+    config.cache && !sqlite ? createCachedStores(durable, watched, cacheOptions(config, clock)) : durable;
   const stores: Stores = {
     ...layered,
     counters: redis.counters,
@@ -61,7 +75,7 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
       await redis.close();
     },
   };
-  return { stores, bus: redis.bus };
+  return { stores, bus: sqlite ? null : redis.bus };
 }
 
 /** One JSON line per security event, for the operator's log collector. */

@@ -65,6 +65,21 @@ test('mediaType drops parameters and lower-cases', () => {
   );
 });
 
+test('mediaType trims spaces around the type and returns an over-long type as sent', () => {
+  const of = (value: string) =>
+    mediaType(
+      createAuthRequest({ method: 'POST', url: '/', headers: { 'content-type': value }, clientAddress: '' }),
+    );
+  assert.equal(
+    of(`${' '.repeat(1000)}application/json${' '.repeat(1000)}; charset=utf-8`),
+    'application/json',
+  );
+  assert.equal(of(`x${' '.repeat(1000)}x`), `x${' '.repeat(1000)}x`);
+  // 255 characters is a media type (lower-cased); 256 is not one and comes back as sent.
+  assert.equal(of(`Application/${'X'.repeat(243)}`), `application/${'x'.repeat(243)}`);
+  assert.equal(of(`Application/${'X'.repeat(244)}`), `Application/${'X'.repeat(244)}`);
+});
+
 test('host() is the Host header as sent, port included', () => {
   const req = createAuthRequest({
     method: 'GET',

@@ -2,8 +2,11 @@ import {
   AllowAny,
   type ApiResponse,
   type AuthRequest,
+  charFields,
   clearBindingCookie,
+  escapeHtml,
   type Gatehouse,
+  iriToUri,
   isSafeRedirect,
   type Route,
   requestBinding,
@@ -11,18 +14,46 @@ import {
   startSecondStep,
   Throttled,
   type User,
+  ValidationError,
   type View,
 } from '../../src/index.ts';
-import { escapeHtml } from '../browsable-api.ts';
 
 const NEVER_CACHE = { 'cache-control': 'max-age=0, no-cache, no-store, must-revalidate, private' };
 const BAD_LOGIN =
   'Please enter a correct username and password. Note that both fields may be case-sensitive.';
 
-/** Where to go after log-in or log-out: `next` when it is a local path (Django's url_has_allowed_host_and_scheme), else `/`. */
+/**
+ * Where to go after log-in or log-out, as a `Location` value: `next` when it is
+ * a local path (Django's url_has_allowed_host_and_scheme), else `/`, encoded
+ * as Django's HttpResponseRedirect does (iri_to_uri): `/中` → `/%E4%B8%AD`.
+ */
 export function redirectTarget(req: AuthRequest, next: unknown): string {
   if (typeof next !== 'string' || next === '') return '/';
-  return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? next : '/';
+  return isSafeRedirect(next, { allowedHosts: [], requireHttps: req.secure }) ? iriToUri(next) : '/';
+}
+
+type FieldErrors = Partial<Record<'username' | 'password', string[]>>;
+type LoginForm = { valid: true; username: string; password: string } | { valid: false; errors: FieldErrors };
+
+/**
+ * The login form's fields, validated as every other credential field is
+ * (charFields: a NUL or a lone surrogate never reaches the store), with
+ * Django's form wording for an empty field. Django's AuthenticationForm caps
+ * the username at the model's 150 characters.
+ */
+function loginForm(data: unknown): LoginForm {
+  try {
+    return { valid: true, ...charFields(data, { username: { maxLength: 150 }, password: { trim: false } }) };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const errors = error.body as FieldErrors;
+    for (const messages of Object.values(errors)) {
+      for (const [i, message] of messages.entries()) {
+        if (message === 'This field may not be blank.') messages[i] = 'This field is required.';
+      }
+    }
+    return { valid: false, errors };
+  }
 }
 
 function page(
@@ -46,13 +77,16 @@ function page(
   };
 }
 
-function form(token: string, next: string, error?: string): string {
+function form(token: string, next: string, error?: string, fieldErrors: FieldErrors = {}): string {
+  // As DRF's login template: each field's errors under it.
+  const errorsOf = (field: keyof FieldErrors) =>
+    fieldErrors[field] ? `<p class="error">${escapeHtml(fieldErrors[field].join(' '))}</p>` : '';
   return `<h1>Gatehouse REST framework</h1>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/api-auth/login/">
 <input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(token)}">
 <input type="hidden" name="next" value="${escapeHtml(next)}">
-<label for="id_username">Username</label><input type="text" name="username" id="id_username" autocomplete="username" required>
-<label for="id_password">Password</label><input type="password" name="password" id="id_password" autocomplete="current-password" required>
+<label for="id_username">Username</label><input type="text" name="username" id="id_username" autocomplete="username" required>${errorsOf('username')}
+<label for="id_password">Password</label><input type="password" name="password" id="id_password" autocomplete="current-password" required>${errorsOf('password')}
 <button type="submit">Log in</button></form>`;
 }
 
@@ -89,12 +123,16 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
         const data = ctx.data() as Record<string, string>;
         const next = data.next || ctx.req.query.get('next') || '';
         const retry = () => gh.csrfFor(ctx.req);
-        if (typeof data.ephemeral_token === 'string') return secondStep(ctx.req, data, next);
+        if (data.ephemeral_token !== undefined) return secondStep(ctx.req, data, next);
+        // Django's AuthenticationForm: an invalid field re-renders the form; nothing is looked up.
+        const fields = loginForm(data);
+        if (!fields.valid) {
+          const { token, cookie } = retry();
+          return page(200, form(token, next, undefined, fields.errors), { cookies: [cookie] });
+        }
         let user = null;
         try {
-          if (typeof data.username === 'string' && typeof data.password === 'string') {
-            user = await gh.authenticateCredentials(ctx.req, data.username, data.password);
-          }
+          user = await gh.authenticateCredentials(ctx.req, fields.username, fields.password);
         } catch (error) {
           if (!(error instanceof Throttled)) throw error;
           const { token, cookie } = retry();
@@ -133,36 +171,46 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
     };
   }
 
-  /** The code step: the contract's `Invalid code.` keeps the form; a dead token starts over. */
-  async function secondStep(
-    req: AuthRequest,
-    data: Record<string, string>,
-    next: string,
-  ): Promise<ApiResponse> {
-    const code = typeof data.code === 'string' ? data.code : '';
-    const record = await gh.mfa.pendingLogin(data.ephemeral_token, (kind) => requestBinding(req, kind));
+  /**
+   * The code step: the contract's `Invalid code.` (or a field error) keeps the
+   * form; a dead token, or one of a token or JWT login, starts over.
+   */
+  async function secondStep(req: AuthRequest, data: unknown, next: string): Promise<ApiResponse> {
     const { token, cookie } = gh.csrfFor(req);
+    const startOver = () =>
+      page(200, form(token, next, 'Invalid or expired token. Log in again.'), { cookies: [cookie] });
+    const codeStep = (ephemeral: string, error: string, status = 200, headers: Record<string, string> = {}) =>
+      page(status, codeForm(token, next, ephemeral, error), {
+        cookies: [cookie],
+        headers,
+        title: 'Two-factor authentication',
+      });
+    let ephemeral: string;
+    try {
+      ephemeral = charFields(data, { ephemeral_token: { maxLength: 64 } }).ephemeral_token;
+    } catch (error) {
+      if (error instanceof ValidationError) return startOver();
+      throw error;
+    }
+    const record = await gh.mfa.pendingLogin(ephemeral, (kind) => requestBinding(req, kind));
     // Only a session login is finished here: a token or JWT login is finished by /auth/mfa/verify/ alone.
-    if (record === null || (record.kind !== 'browsable' && record.kind !== 'session'))
-      return page(200, form(token, next, 'Invalid or expired token. Log in again.'), { cookies: [cookie] });
+    if (record === null || (record.kind !== 'browsable' && record.kind !== 'session')) return startOver();
+    let code: string;
+    try {
+      code = charFields(data, { code: { maxLength: 9 } }).code;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return codeStep(ephemeral, ((error.body as Record<string, string[]>).code ?? []).join(' '));
+    }
     let outcome: Awaited<ReturnType<typeof gh.mfa.completeLogin>>;
     try {
-      outcome = await gh.mfa.completeLogin({ record, code: code.slice(0, 32), origin: req });
+      outcome = await gh.mfa.completeLogin({ record, code, origin: req });
     } catch (error) {
       if (!(error instanceof Throttled)) throw error;
-      return page(429, codeForm(token, next, data.ephemeral_token, error.detail), {
-        cookies: [cookie],
-        headers: error.headers,
-        title: 'Two-factor authentication',
-      });
+      return codeStep(ephemeral, error.detail ?? '', 429, error.headers);
     }
     if (outcome.ok) return loggedIn(req, outcome.user, next, [clearBindingCookie(gh)]);
-    if (outcome.error === 'code')
-      return page(200, codeForm(token, next, data.ephemeral_token, 'Invalid code.'), {
-        cookies: [cookie],
-        title: 'Two-factor authentication',
-      });
-    return page(200, form(token, next, 'Invalid or expired token. Log in again.'), { cookies: [cookie] });
+    return outcome.error === 'code' ? codeStep(ephemeral, 'Invalid code.') : startOver();
   }
 
   const logout = gh.view({

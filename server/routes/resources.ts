@@ -1,5 +1,4 @@
 import {
-  type Article,
   charFields,
   type Gatehouse,
   IsAdminUser,
@@ -13,6 +12,7 @@ import {
   SAFE_METHODS,
   type ViewContext,
 } from '../../src/index.ts';
+import type { Article, ArticleStore } from '../articles/types.ts';
 import { adminUserJson, articleJson } from '../serialize.ts';
 
 /** The DRF tutorial's object permission: anyone may read, only the author may write. */
@@ -23,8 +23,8 @@ export const IsAuthorOrReadOnly: Permission = Object.freeze({
 });
 
 /** The contract's "Example resources" table. */
-export function resourceRoutes(gh: Gatehouse): Route[] {
-  const { users, articles } = gh.stores;
+export function resourceRoutes(gh: Gatehouse, articles: ArticleStore): Route[] {
+  const { users } = gh.stores;
 
   async function render(article: Article) {
     const author = await users.getById(article.authorId);

@@ -24,6 +24,7 @@ import type {
 import { NotFound, ParseError, PayloadTooLarge, UnsupportedMediaType } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { clientInfo } from '../http/client.ts';
+import { endResponse } from '../http/end-response.ts';
 import { toWire } from '../http/write.ts';
 import type { Policy } from '../pipeline.ts';
 import { type AuthRequest, createAuthRequest } from '../request.ts';
@@ -104,20 +105,9 @@ export function sendFastifyReply(
   const wire = toWire(res, options.now?.() ?? Date.now(), reply.request.method);
   if (options.direct) {
     reply.hijack();
-    const raw = reply.raw;
     if (wire.body !== undefined) wire.headers['content-length'] = String(Buffer.byteLength(wire.body));
-    try {
-      raw.writeHead(wire.status, wire.headers);
-      raw.end(wire.body);
-    } catch {
-      // A header node refuses (a bad Location): answer and close, never leave the socket hanging.
-      if (raw.headersSent) raw.destroy();
-      else {
-        const body = '{"detail":"A server error occurred."}';
-        raw.writeHead(500, { 'content-type': 'application/json', 'content-length': String(body.length) });
-        raw.end(body);
-      }
-    }
+    // After hijack() Fastify no longer answers for us: a write that throws must still answer (issue 8.6).
+    endResponse(reply.raw, wire);
     return reply;
   }
   reply.code(wire.status).headers(wire.headers);

@@ -13,6 +13,7 @@ import { NotFound, PayloadTooLarge } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { parseBody } from '../http/body.ts';
 import { clientInfo } from '../http/client.ts';
+import { endResponse } from '../http/end-response.ts';
 import { routePattern } from '../http/route-pattern.ts';
 import { toWire } from '../http/write.ts';
 import type { Policy } from '../pipeline.ts';
@@ -102,20 +103,7 @@ export function writeNodeResponse(
   method: string,
   now = Date.now(),
 ): void {
-  const wire = toWire(response, now, method);
-  try {
-    res.writeHead(wire.status, wire.headers);
-    res.end(wire.body);
-  } catch {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    const body = '{"detail":"A server error occurred."}';
-    res.writeHead(500, { 'content-type': 'application/json', 'content-length': String(body.length) });
-    res.end(body);
-  }
+  endResponse(res, toWire(response, now, method));
 }
 
 /** What a refused request gets: the error, finished by the Gatehouse (CORS, security headers). */
@@ -161,15 +149,17 @@ function bareRequest(req: NodeRequest, options: NodeAdapterOptions): AuthRequest
 }
 
 /**
- * Guards a route of your own (connect-style middleware): authentication,
- * CSRF, permissions and throttles run; the request context lands on
- * `req.gatehouse`, or the refusal is answered. The body is left for your
- * handler unless the CSRF check needs a form's `csrfmiddlewaretoken`; then
- * the parsed fields are left on `req.body`.
+ * Guards a route of your own: authentication, CSRF, permissions and
+ * throttles run; the guard resolves to the request context (also left on
+ * `req.gatehouse`, and `next()` is called when given, connect-style), or
+ * answers the refusal itself and resolves to null. The body is left for your
+ * handler unless the CSRF check needs a form's `csrfmiddlewaretoken`; then the
+ * parsed fields are left on `req.body`.
  *
  * ```ts
  * const guard = protect(gh, { permissions: [IsAuthenticated] });
- * guard(req, res, () => res.end(`hello ${req.gatehouse.user.username}`));
+ * const ctx = await guard(req, res);
+ * if (ctx) res.end(`hello ${ctx.user.username}`);
  * ```
  */
 export function protect<const P extends readonly Permission[] = readonly Permission[]>(
@@ -180,21 +170,24 @@ export function protect<const P extends readonly Permission[] = readonly Permiss
   return async (
     req: NodeRequest & { gatehouse?: RequestContext<UserOf<P>> },
     res: ServerResponse,
-    next: (error?: unknown) => void,
-  ): Promise<void> => {
+    next?: (error?: unknown) => void,
+  ): Promise<RequestContext<UserOf<P>> | null> => {
     let authReq: AuthRequest | null = null;
+    let ctx: RequestContext<UserOf<P>>;
     try {
       authReq = await fromNodeRequest(req, {
         ...options,
         readBody: needsFormBody(gh, req.method, req.headers),
       });
       if (authReq.rawBody && req.body === undefined) req.body = formFields(authReq);
-      req.gatehouse = await gh.check(authReq, policy);
+      ctx = await gh.check(authReq, policy);
+      req.gatehouse = ctx;
     } catch (error) {
       writeNodeResponse(res, refusal(gh, authReq, error), req.method ?? 'GET', options.now?.() ?? Date.now());
-      return;
+      return null;
     }
-    next();
+    next?.();
+    return ctx;
   };
 }
 

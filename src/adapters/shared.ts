@@ -3,6 +3,7 @@
  * form body, and Django's APPEND_SLASH answer.
  */
 import type { Gatehouse } from '../gatehouse.ts';
+import { iriToUri } from '../http/iri-to-uri.ts';
 import type { ApiResponse } from '../response.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
@@ -35,7 +36,8 @@ export function slashRedirect(
   if (path.endsWith('/') || !exists(`${path}/`)) return null;
   return {
     status: 301,
-    headers: { location: `${path}/${url.slice(path.length)}`, 'content-length': '0' },
+    // The path as sent may hold characters a header cannot (Django's iri_to_uri; issue 8.6).
+    headers: { location: iriToUri(`${path}/${url.slice(path.length)}`), 'content-length': '0' },
     cookies: [],
     text: '',
   };

@@ -142,6 +142,8 @@ function validationLine(error: ValidationError): string {
 }
 
 function fail(io: Io, message: string, status: number): number {
-  io.stderr.write(`gatehouse: ${message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+  // A run of whitespace holding a line break becomes one space (`\s*[\r\n]+\s*` is O(n²) on a run of spaces).
+  const oneLine = message.replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? ' ' : run));
+  io.stderr.write(`gatehouse: ${oneLine}\n`);
   return status;
 }

@@ -92,11 +92,10 @@ test('bad JSON is 400 with the "JSON parse error - " prefix', () => {
   }
 });
 
-test('IN-01: a 10,000-level nested array is a quick 400, not a crash', () => {
+test('IN-01: a 10,000-level nested array is a 400 from the depth check, not a crash', () => {
   const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-  const started = performance.now();
   const error = parseError(() => parseBody(post('application/json', deep)));
-  assert.ok(performance.now() - started < 50, 'refused in under 50 ms');
+  assert.match(detailOf(error), /Nesting deeper than 64 levels/);
   assert.equal(error.status, 400);
   assert.match(detailOf(error), /^JSON parse error - /);
 });

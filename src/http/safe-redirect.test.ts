@@ -157,6 +157,12 @@ test('RED-01: URLs longer than 2048 characters are rejected', () => {
   assert.equal(isSafeRedirect(`/${'a'.repeat(2000)}`, plain([])), true);
 });
 
+test("RED-01: the cap counts code points after Python's strip(), as Django 5.2's len(url.strip())", () => {
+  assert.equal(isSafeRedirect(`/${'😀'.repeat(2000)}`, plain([])), true);
+  assert.equal(isSafeRedirect(`/${'😀'.repeat(2048)}`, plain([])), false);
+  assert.equal(isSafeRedirect(`${' \u3000\x1c'.repeat(5000)}/x${'\u2028'.repeat(5000)}`, plain([])), true);
+});
+
 test("splitUrl follows Python's urlsplit", () => {
   assert.deepEqual(splitUrl('HTTPS://a.example:8443/p;x?q=1#f'), {
     scheme: 'https',

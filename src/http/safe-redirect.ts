@@ -10,6 +10,7 @@
  * ```
  */
 import { isIPv6 } from 'node:net';
+import { pyLen, pyStrip } from '../passwords/python-str.ts';
 
 /** The five parts of `urlsplit`; the scheme is lower-cased, the rest is as sent. */
 export interface SplitUrl {
@@ -122,22 +123,22 @@ export function isSafeRedirect(url: string, options: SafeRedirectOptions): boole
   }
 }
 
-/** Python's `str.strip()` whitespace, which is wider than JavaScript's `trim()` (it includes \x1c-\x1f and \x85). */
-const PY_STRIP =
-  /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 /** Django's cap: NFKC normalisation of huge inputs is slow enough to be a DoS vector. */
 const MAX_URL_LENGTH = 2048;
 
 function hasAllowedHostAndScheme(raw: string, hosts: ReadonlySet<string>, requireHttps: boolean): boolean {
-  const url = raw.replace(PY_STRIP, '');
-  if (!url || /\p{Cc}/u.test(url)) return false;
+  // Python's str.strip() (wider than trim(): \x1c-\x1f, \x85), by index loops, then Django's
+  // length cap (code points) before any regex, split or normalisation looks at the URL (issue 8.1).
+  const url = pyStrip(raw);
+  if (!url || url.length > 2 * MAX_URL_LENGTH || pyLen(url) > MAX_URL_LENGTH) return false;
+  if (/\p{Cc}/u.test(url)) return false;
   // Chrome treats `\` as `/` in paths, but it may also be part of basic-auth credentials: check both readings.
   return checkOne(url, hosts, requireHttps) && checkOne(url.replaceAll('\\', '/'), hosts, requireHttps);
 }
 
 function checkOne(url: string, hosts: ReadonlySet<string>, requireHttps: boolean): boolean {
   // Browsers read `///evil.example` as scheme-relative; urlsplit does not.
-  if (url.startsWith('///') || url.length > MAX_URL_LENGTH) return false;
+  if (url.startsWith('///')) return false;
   const parts = splitUrl(url);
   if (!parts) return false;
   // `http:///evil.example`, `https:evil.example`, `javascript:…`: a scheme without a host.

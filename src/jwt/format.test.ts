@@ -149,13 +149,11 @@ describe('JWT-12: the compact format is strict', () => {
 });
 
 describe('JWT-13: size is bounded; no JWE or compression path', () => {
-  it('a token of 8 KiB + 1 is rejected before parsing, in under 5 ms', async () => {
+  it('a token of 8 KiB + 1 is rejected before parsing (the length check answers, not the parser)', async () => {
     const { codec } = hs256Codec();
     const huge = forge(header, { ...claims, pad: 'x'.repeat(8192) });
-    const start = performance.now();
     await invalid(codec, huge, 'too_long');
     await invalid(codec, 'a'.repeat(8193), 'too_long');
-    assert.ok(performance.now() - start < 5);
   });
 
   it('a 5-segment JWE is rejected', async () => {

@@ -30,7 +30,11 @@ export type TokenErrorReason =
   | 'no_iat'
   | 'blacklisted'
   /** A rotated refresh token presented again: its family was revoked. */
-  | 'reused';
+  | 'reused'
+  /** The token's user is gone or inactive (the verify endpoint). */
+  | 'user'
+  /** An access token issued before its user's "not before" (logout everywhere, password change). */
+  | 'not_before';
 
 const DEFAULT_REASON: Record<TokenErrorMessage, TokenErrorReason> = {
   'Token is invalid': 'malformed',

@@ -16,14 +16,47 @@ export function pyLen(s: string): number {
   return n;
 }
 
-// str.isspace(): JavaScript's trim() misses U+001C–U+001F and strips U+FEFF, which Python keeps.
-const SPACE =
-  '\\t\\n\\v\\f\\r\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const STRIP = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'gu');
+/**
+ * `str.isspace()` for one UTF-16 unit: Python's whitespace (all of it in the
+ * BMP). JavaScript's trim() misses U+001C–U+001F and U+0085 and strips U+FEFF,
+ * which Python keeps.
+ *
+ * ```ts
+ * pyIsSpace(0x1c); // true
+ * pyIsSpace(0xfeff); // false (a BOM is not whitespace to Python)
+ * ```
+ */
+export function pyIsSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
+  if (code < 0x85) return false;
+  return (
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
 
-/** `s.strip()` with Python's whitespace set. */
+/**
+ * `s.strip()` with Python's whitespace set. Index loops, not `^\s+|\s+$`: a
+ * backtracking engine retries that alternation's `\s+$` at every position of
+ * a long inner run of spaces, O(n²) (issue 8.1).
+ *
+ * ```ts
+ * pyStrip('\t\u3000 pw \ufeff'); // 'pw \ufeff'
+ * ```
+ */
 export function pyStrip(s: string): string {
-  return s.replace(STRIP, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && pyIsSpace(s.charCodeAt(start))) start++;
+  while (end > start && pyIsSpace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 // str.isdigit(): decimal digits (Nd) plus the Numeric_Type=Digit characters (superscripts, circled digits…).

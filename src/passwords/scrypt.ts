@@ -116,5 +116,6 @@ export class ScryptHasher implements PasswordHasher {
 }
 
 function b64(bytes: Buffer): string {
-  return bytes.toString('base64').replace(/=+$/, '');
+  // `=` is only ever padding in base64; `/=+$/` would be O(n²) on a run of them (issue 8.1).
+  return bytes.toString('base64').replaceAll('=', '');
 }

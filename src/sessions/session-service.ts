@@ -4,6 +4,7 @@ import type { SetCookie } from '../http/cookie.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
 import { cryptoRandom, type Random } from '../internal/random.ts';
+import { isStorableText } from '../internal/storable-text.ts';
 import { timingSafeEqual } from '../internal/timing-safe-equal.ts';
 import type { Origin, SecurityEvents } from '../logging/security-events.ts';
 import type { Revocations } from '../revocations.ts';
@@ -153,6 +154,8 @@ export class SessionService {
 
   /** Ends one of a user's sessions by its public id, on every instance; null when the user has no such session. */
   async revoke(userId: number, id: string, origin?: Origin): Promise<SessionRecord | null> {
+    // An id from the URL that no store can hold names no session (issue 8.7).
+    if (!isStorableText(id)) return null;
     const ended = await this.#store.deleteById(userId, id);
     if (ended) {
       await this.#revocations?.sessionEnded(ended.keyHash);

@@ -1,4 +1,4 @@
-import type { Article, RefreshTokenRecord, SessionRecord, TokenRecord, User, UserPatch } from './types.ts';
+import type { RefreshTokenRecord, SessionRecord, TokenRecord, User, UserPatch } from './types.ts';
 import { userRecord } from './user-record.ts';
 
 /** A database row as the SQL backends (SQLite and PostgreSQL) return it, shared by both. */
@@ -70,16 +70,5 @@ export function toRefreshToken(row: Row): RefreshTokenRecord {
     familyId: row.family_id as string,
     userId: row.user_id as number,
     expiresAt: row.expires_at as number,
-  };
-}
-
-/** Maps an `articles` row to an `Article`; shared by the SQL backends. */
-export function toArticle(row: Row): Article {
-  return {
-    id: row.id as number,
-    title: row.title as string,
-    body: row.body as string,
-    authorId: row.author_id as number,
-    created: row.created as number,
   };
 }

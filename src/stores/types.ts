@@ -117,26 +117,65 @@ export interface RefreshTokenRecord {
   expiresAt: number;
 }
 
-export type ConsumeResult =
-  | { status: 'consumed'; record: RefreshTokenRecord }
-  /** Already rotated or blacklisted: a replay. */
-  | { status: 'spent'; record: RefreshTokenRecord }
+/**
+ * Every refresh token descended from one login. A family is live while it is
+ * not revoked and was born no earlier than its user's `tokensValidAfter`:
+ * logout-everywhere and a password change end every family born before them,
+ * including one whose first token is still being minted.
+ */
+export interface RefreshFamily {
+  id: string;
+  userId: number;
+  /** The instant (ms) of the check that allowed the login, never later. */
+  bornAt: number;
+}
+
+/** What the store knows of a token: its record and its family's birth. */
+export interface KnownRefreshToken {
+  record: RefreshTokenRecord;
+  bornAt: number;
+}
+
+/** What the store knows of a refresh token now; 'outstanding' is what `consume` turns into 'consumed'. */
+export type RefreshTokenStatus =
+  | ({ status: 'outstanding' } & KnownRefreshToken)
+  /** Already rotated or blacklisted: presenting it again is a replay. */
+  | ({ status: 'spent' } & KnownRefreshToken)
+  /** Never used, but its family is revoked or predates the user's cut-off. */
+  | ({ status: 'revoked' } & KnownRefreshToken)
   | { status: 'unknown' };
 
+export type ConsumeResult =
+  | ({ status: 'consumed' } & KnownRefreshToken)
+  | Exclude<RefreshTokenStatus, { status: 'outstanding' }>;
+
+/**
+ * Refresh tokens in families. Rotation is consume (one winner) then issue;
+ * every verb that makes or uses a token decides atomically against the
+ * family's revoked flag and the user's `tokensValidAfter`, read in the same
+ * statement (or under the same lock), so a revocation and a rotation that meet
+ * leave no live token behind in any interleaving.
+ */
 export interface RefreshTokenStore {
-  /** Records a newly issued refresh token as outstanding. */
-  issue(token: RefreshTokenRecord): Promise<void>;
-  /** Atomically marks an outstanding token used: of two concurrent consumes, one wins. */
+  /**
+   * Records a new family with its first token, unless the user's
+   * `tokensValidAfter` is past `family.bornAt` or the user is gone: then
+   * nothing is stored and the answer is false.
+   */
+  startFamily(family: RefreshFamily, first: RefreshTokenRecord): Promise<boolean>;
+  /** Records a successor in a live family; false, and nothing stored, once the family is not live. */
+  issue(token: RefreshTokenRecord): Promise<boolean>;
+  /** Atomically marks an outstanding token of a live family used: of two concurrent consumes, one wins. */
   consume(jti: string): Promise<ConsumeResult>;
-  /** Blacklists one token; false when it was not outstanding. */
+  /** Blacklists one outstanding token of a live family; false when there is none. */
   blacklist(jti: string): Promise<boolean>;
-  /** Whether the jti is spent (used or blacklisted). */
-  isSpent(jti: string): Promise<boolean>;
-  /** Blacklists every token of a family; returns the count. */
+  /** What `consume` would answer now, changing nothing (the verify endpoint). */
+  inspect(jti: string): Promise<RefreshTokenStatus>;
+  /** Revokes a family: no token of it is consumed, and no successor issued, from now on. Returns 1, or 0 when already revoked or unknown. */
   revokeFamily(familyId: string): Promise<number>;
-  /** Blacklists every token of a user; returns the count. */
+  /** Revokes every family of a user; returns how many it revoked (ones revoked before do not count). */
   revokeUser(userId: number): Promise<number>;
-  /** Deletes records whose expiry has passed (simplejwt's flushexpiredtokens). */
+  /** Deletes tokens whose expiry has passed (simplejwt's flushexpiredtokens), and families left empty; returns the token count. */
   deleteExpired(now: number): Promise<number>;
 }
 
@@ -149,6 +188,12 @@ export interface CounterValue {
 export interface CounterStore {
   /** Adds one; the window starts at the first increment and lasts `ttlMs`. Atomic. */
   increment(key: string, ttlMs: number): Promise<CounterValue>;
+  /**
+   * Takes one back from the window that ends at `resetAt` (what `increment`
+   * answered), atomically: never below zero, and nothing once that window has
+   * ended or another has begun. Returns whether it took one back.
+   */
+  decrement(key: string, resetAt: number): Promise<boolean>;
   /** The current count (0 when absent or past its window). */
   get(key: string): Promise<CounterValue>;
   reset(key: string): Promise<void>;
@@ -161,10 +206,16 @@ export type RevocationMessage =
   | { kind: 'user'; userId: number };
 
 export interface RevocationBus {
+  /** Resolves once every instance's cache has applied it; throws StoreUnavailableError when that is not known. */
   publish(message: RevocationMessage): Promise<void>;
   subscribe(listener: (message: RevocationMessage) => void): () => void;
-  /** False while the connection is lost: caches stop serving (fail closed). */
+  /** False while this instance cannot prove it hears every revocation: caches stop serving (fail closed). */
   readonly healthy: boolean;
+  /**
+   * After `publish` threw: how long (ms) until no cache on any instance can still hold a copy
+   * read before the revocation (the caches' TTL and a margin). Revocations waits this long.
+   */
+  readonly settleMs?: number;
 }
 
 /**
@@ -331,31 +382,12 @@ export interface PasskeyStore {
   recordUse(id: number, use: { expectedCounter: number; counter: number; now: number }): Promise<boolean>;
 }
 
-/** The reference server's example resource (the DRF tutorial's articles). */
-export interface Article {
-  id: number;
-  title: string;
-  body: string;
-  authorId: number;
-  created: number;
-}
-
-export interface ArticleStore {
-  create(article: Omit<Article, 'id'>): Promise<Article>;
-  get(id: number): Promise<Article | null>;
-  /** Newest first. */
-  list(): Promise<Article[]>;
-  update(id: number, patch: Partial<Pick<Article, 'title' | 'body'>>): Promise<Article | null>;
-  delete(id: number): Promise<boolean>;
-}
-
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   tokens: TokenStore;
   refreshTokens: RefreshTokenStore;
   counters: CounterStore;
-  articles: ArticleStore;
   /** Second factors and passkeys (see docs/mfa.md). */
   totpDevices: TotpDeviceStore;
   recoveryCodes: RecoveryCodeStore;

@@ -16,13 +16,27 @@ export interface LoginThrottleOptions {
 }
 
 /**
- * The buckets of failed logins shared by every login endpoint. Only failures
- * count; once either bucket is full every attempt answers 429, the right
- * password included, so guessing cannot go on behind a "locked" message.
+ * One attempt at a secret (a password, a second-factor code), already counted
+ * in both buckets. A wrong secret needs nothing more: it stays counted.
+ */
+export interface LoginAttempt {
+  /** The secret was right: the attempt is taken back, as successful logins count in neither bucket. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * The buckets of failed logins shared by every login endpoint, the password
+ * change's old-password check and any code check. An attempt is counted, by
+ * one atomic increment per bucket, before the secret is looked at — so
+ * however many attempts arrive at once, at most the limit are judged and the
+ * rest answer 429, the right password included (issue 8.4, AUTH-09b). A
+ * successful attempt is then taken back, and so is a refused one (DRF does not
+ * count requests it refuses): what stays counted is exactly the failures.
  *
  * ```ts
- * await throttle.check(username, req.clientAddress);       // throws Throttled
- * if (!user) await throttle.recordFailure(username, req.clientAddress);
+ * const attempt = await throttle.begin(username, req.clientAddress); // throws Throttled
+ * const user = await verifyCredentials(deps, username, password);
+ * if (user) await attempt.succeeded();
  * ```
  */
 export class LoginThrottle {
@@ -38,26 +52,40 @@ export class LoginThrottle {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async check(username: string, address: string): Promise<void> {
-    const [account, client] = await Promise.all([
-      this.#counters.get(this.#accountKey(username)),
-      this.#counters.get(this.#addressKey(address)),
-    ]);
-    const waits = [this.#wait(account, this.#account), this.#wait(client, this.#address)].filter(
-      (w): w is number => w !== null,
+  /**
+   * Counts an attempt on `account` (a username) from `address`; throws
+   * Throttled when either bucket is past its limit, the attempt taken back.
+   */
+  async begin(account: string, address: string): Promise<LoginAttempt> {
+    const buckets: [string, Rate][] = [
+      [this.#accountKey(account), this.#account],
+      [this.#addressKey(address), this.#address],
+    ];
+    const counted = await Promise.all(
+      buckets.map(([key, rate]) => this.#counters.increment(key, rate.seconds * 1000)),
     );
-    if (waits.length > 0) throw new Throttled(Math.max(...waits));
+    let takenBack = false;
+    const takeBack = async () => {
+      if (takenBack) return;
+      takenBack = true;
+      // A store that cannot be reached leaves the attempt counted: the error lands on the safe side.
+      await Promise.allSettled(
+        counted.map((value, i) => this.#counters.decrement(buckets[i][0], value.resetAt)),
+      );
+    };
+    const waits = counted
+      .map((value, i) => this.#wait(value, buckets[i][1]))
+      .filter((w): w is number => w !== null);
+    if (waits.length > 0) {
+      await takeBack();
+      throw new Throttled(Math.max(...waits));
+    }
+    return { succeeded: takeBack };
   }
 
-  async recordFailure(username: string, address: string): Promise<void> {
-    await Promise.all([
-      this.#counters.increment(this.#accountKey(username), this.#account.seconds * 1000),
-      this.#counters.increment(this.#addressKey(address), this.#address.seconds * 1000),
-    ]);
-  }
-
+  /** Seconds until the window ends when this count is past the limit; null when the attempt may be judged. */
   #wait(value: CounterValue, rate: Rate): number | null {
-    if (value.count < rate.requests) return null;
+    if (value.count <= rate.requests) return null;
     return Math.max(1, Math.ceil((value.resetAt - this.#clock.now()) / 1000));
   }
 

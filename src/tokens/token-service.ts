@@ -3,6 +3,7 @@ import { AuthenticationFailed } from '../errors.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
 import { cryptoRandom, type Random } from '../internal/random.ts';
+import { isStorableText } from '../internal/storable-text.ts';
 import type { Origin, SecurityEvents } from '../logging/security-events.ts';
 import type { Revocations } from '../revocations.ts';
 import type { TokenRecord, TokenStore, User, UserStore } from '../stores/types.ts';
@@ -94,6 +95,8 @@ export class TokenService {
    * on every instance: deleted, published, logged. Null when there is no such token.
    */
   async revoke(id: string, userId: number | null, origin?: Origin): Promise<TokenRecord | null> {
+    // An id from the URL that no store can hold names no token (issue 8.7).
+    if (!isStorableText(id)) return null;
     const ended = await this.#store.delete(id, userId);
     if (ended) {
       await this.#revocations?.tokenRevoked(ended.keyHash);

@@ -1,5 +1,6 @@
 import type { Gatehouse } from '../gatehouse.ts';
 import type { SetCookie } from '../http/cookie.ts';
+import { RefreshRefused } from '../jwt/jwt-service.ts';
 import { pendingLoginBinding } from '../mfa/pending-login.ts';
 import { type AuthRequest, cookie } from '../request.ts';
 import { type ApiResponse, jsonResponse } from '../response.ts';
@@ -77,7 +78,13 @@ export async function issueLogin(
       return jsonResponse(200, kind === 'token' ? { token: key } : { auth_token: key });
     }
     case 'jwt':
-      return jsonResponse(200, await gh.jwt.obtain(user));
+      try {
+        return jsonResponse(200, await gh.jwt.obtain(user));
+      } catch (error) {
+        // obtain re-reads the account: credentials that ended while the password was checked refuse.
+        if (!(error instanceof RefreshRefused)) throw error;
+        return jsonResponse(401, { detail: error.message }, { 'www-authenticate': 'Bearer realm="api"' });
+      }
   }
 }
 

@@ -93,15 +93,15 @@ export function sessionViews(gh: Gatehouse): Route[] {
           old_password: { trim: false },
           new_password: { trim: false },
         });
-        // A wrong old password is a failed login attempt: it shares the login buckets.
-        await gh.loginThrottle.check(user.username, ctx.req.clientAddress);
+        // A wrong old password is a failed login attempt: it shares the login buckets, counted before the hash.
+        const attempt = await gh.loginThrottle.begin(user.username, ctx.req.clientAddress);
         const { valid } = await gh.hashers.verify(fields.old_password, user.password);
         if (!valid) {
-          await gh.loginThrottle.recordFailure(user.username, ctx.req.clientAddress);
           throw new ValidationError({
             old_password: ['Your old password was entered incorrectly. Please enter it again.'],
           });
         }
+        await attempt.succeeded();
         const cookies = await gh.changePassword(ctx.req, user, fields.new_password);
         return { status: 200, headers: {}, cookies, data: { message: 'Password changed' } };
       },

@@ -64,9 +64,10 @@ before(async () => {
         fallback: (req, res) => {
           if (req.url === '/dashboard/') return void serveDashboard(req, res);
           if (req.url?.startsWith('/notes/'))
-            return void protectNode(req, res, async () => {
+            return void protectNode(req, res).then(async (ctx) => {
+              if (!ctx) return;
               const body = (req as { body?: unknown }).body ?? (await readJson(req));
-              const user = (req as { gatehouse?: { user: { username: string } } }).gatehouse?.user.username;
+              const user = ctx.user.username;
               res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ user, body }));
             });
           res.writeHead(404).end();

@@ -286,18 +286,14 @@ describe('tokens', () => {
     const past = createGatehouse({ stores, secretKey: SECRET_KEY, clock: { now: () => Date.now() - DAY } });
     await past.tokens.issue(ivan, { name: 'old', expiresIn: 60 });
     const live = await gh.tokens.issue(ivan, { name: 'live', expiresIn: 3600 });
-    await stores.refreshTokens.issue({
-      jti: 'expired-jti',
-      familyId: 'f1',
-      userId: ivan.id,
-      expiresAt: Date.now() - DAY,
-    });
-    await stores.refreshTokens.issue({
-      jti: 'live-jti',
-      familyId: 'f2',
-      userId: ivan.id,
-      expiresAt: Date.now() + DAY,
-    });
+    await stores.refreshTokens.startFamily(
+      { id: 'f1', userId: ivan.id, bornAt: Date.now() - 2 * DAY },
+      { jti: 'expired-jti', familyId: 'f1', userId: ivan.id, expiresAt: Date.now() - DAY },
+    );
+    await stores.refreshTokens.startFamily(
+      { id: 'f2', userId: ivan.id, bornAt: Date.now() },
+      { jti: 'live-jti', familyId: 'f2', userId: ivan.id, expiresAt: Date.now() + DAY },
+    );
 
     const run = await gatehouse(['flushexpiredtokens']);
     assert.deepEqual(run, {
@@ -408,7 +404,7 @@ test('migrate on a new database prints what it applied, then that it is up to da
   const first = await gatehouse(['migrate'], { env });
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /^(Applied migration \d{4}_\w+\.\n)+Database is up to date\.\n$/);
-  assert.match(first.stdout, /^Applied migration 0001_initial\.$/m);
+  assert.match(first.stdout, /^Applied migration 0001_tables\.$/m);
   const second = await gatehouse(['migrate'], { env });
   assert.deepEqual(second, { code: 0, stdout: 'Database is up to date.\n', stderr: '' });
 });

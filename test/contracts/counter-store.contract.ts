@@ -64,6 +64,43 @@ export function counterStoreContract(
       );
     });
 
+    test('issue 8.4: decrement takes one back from the window it was counted in, never below zero', async () => {
+      const key = unique('k');
+      const { resetAt } = await counters.increment(key, 60_000);
+      await counters.increment(key, 60_000);
+      assert.equal(await counters.decrement(key, resetAt), true);
+      assert.equal((await counters.get(key)).count, 1);
+      assert.equal(await counters.decrement(key, resetAt), true);
+      assert.equal(await counters.decrement(key, resetAt), false);
+      assert.equal((await counters.get(key)).count, 0);
+      assert.equal((await counters.increment(key, 60_000)).count, 1, 'the window goes on');
+      assert.equal(await counters.decrement(unique('never-set'), resetAt), false);
+    });
+
+    test('issue 8.4: decrement does nothing once its window has ended, nor to the window after', async () => {
+      const key = unique('k');
+      const first = await counters.increment(key, 1_000);
+      await counters.increment(key, 1_000);
+      clock.advance(1_000);
+      assert.equal(await counters.decrement(key, first.resetAt), false);
+      const second = await counters.increment(key, 1_000);
+      assert.equal(second.count, 1);
+      assert.equal(await counters.decrement(key, first.resetAt), false);
+      assert.deepEqual(await counters.get(key), second);
+    });
+
+    test('issue 8.4: concurrent increments and decrements all count', async () => {
+      const key = unique('k');
+      const { resetAt } = await counters.increment(key, 60_000);
+      const ops = Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0 ? counters.decrement(key, resetAt) : counters.increment(key, 60_000),
+      );
+      const results = await Promise.all(ops);
+      const taken = results.filter((r) => r === true).length;
+      assert.equal((await counters.get(key)).count, 1 + 20 - taken);
+      assert.ok(taken <= 10);
+    });
+
     test('reset clears the count', async () => {
       const key = unique('k');
       await counters.increment(key, 60_000);

@@ -8,7 +8,6 @@
 import type { Clock } from '../../src/internal/clock.ts';
 import { createMemoryStores } from '../../src/stores/memory/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
-import { articleStoreContract } from './article-store.contract.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import type { StoreFixture } from './fixture.ts';
 import { passkeyStoreContract } from './passkey-store.contract.ts';
@@ -46,10 +45,6 @@ refreshTokenStoreContract(
   fixture((s) => s.refreshTokens),
 );
 counterStoreContract('memory', (clock) => fixture((s) => s.counters, clock)());
-articleStoreContract(
-  'memory',
-  fixture((s) => s.articles),
-);
 totpDeviceStoreContract(
   'memory',
   fixture((s) => s.totpDevices),

@@ -18,7 +18,10 @@ import { createSqliteStores } from '../../src/stores/sqlite/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
 import { makeUser } from './fixture.ts';
 
-const TABLES = ['totp_devices', 'recovery_codes', 'pending_logins', 'webauthn_challenges', 'passkeys'];
+// The stores' default table prefix, as the tables are named in the database.
+const TABLES = ['totp_devices', 'recovery_codes', 'pending_logins', 'webauthn_challenges', 'passkeys'].map(
+  (name) => `gatehouse_${name}`,
+);
 
 /** One row in every MFA table for a new user; returns the user's id. */
 async function enrol(stores: Stores): Promise<number> {
@@ -64,7 +67,7 @@ test('sqlite: deleting a user deletes its rows in every MFA table, and no one el
     const [gone, kept] = [await enrol(stores), await enrol(stores)];
     const db = new DatabaseSync(path);
     db.exec('PRAGMA foreign_keys = ON');
-    db.prepare('DELETE FROM users WHERE id = ?').run(gone);
+    db.prepare('DELETE FROM gatehouse_users WHERE id = ?').run(gone);
     for (const table of TABLES) {
       const count = (id: number) =>
         (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`).get(id) as { n: number }).n;
@@ -90,7 +93,7 @@ test('postgres: deleting a user deletes its rows in every MFA table, and no one 
   await admin.connect();
   try {
     const [gone, kept] = [await enrol(stores), await enrol(stores)];
-    await admin.query(`DELETE FROM ${schema}.users WHERE id = $1`, [gone]);
+    await admin.query(`DELETE FROM ${schema}.gatehouse_users WHERE id = $1`, [gone]);
     for (const table of TABLES) {
       const count = async (id: number) =>
         (await admin.query(`SELECT count(*)::int AS n FROM ${schema}.${table} WHERE user_id = $1`, [id]))

@@ -17,7 +17,6 @@ import type { Clock } from '../../src/internal/clock.ts';
 import { createPostgresStores, migrate, postgresMigrations } from '../../src/stores/postgres/index.ts';
 import { createPostgresPool } from '../../src/stores/postgres/pool.ts';
 import type { Stores } from '../../src/stores/types.ts';
-import { articleStoreContract } from './article-store.contract.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import { makeUser, type StoreFixture, unique } from './fixture.ts';
 import { passkeyStoreContract } from './passkey-store.contract.ts';
@@ -96,10 +95,6 @@ if (reason) {
     fixture((s) => s.refreshTokens),
   );
   counterStoreContract('postgres', (clock) => fixture((s) => s.counters, clock)());
-  articleStoreContract(
-    'postgres',
-    fixture((s) => s.articles),
-  );
   totpDeviceStoreContract(
     'postgres',
     fixture((s) => s.totpDevices),
@@ -129,7 +124,11 @@ if (reason) {
       try {
         const user = await makeUser(stores.users);
         const jti = unique('jti');
-        await stores.refreshTokens.issue({ jti, familyId: unique('fam'), userId: user.id, expiresAt: 1e12 });
+        const familyId = unique('fam');
+        await stores.refreshTokens.startFamily(
+          { id: familyId, userId: user.id, bornAt: 0 },
+          { jti, familyId, userId: user.id, expiresAt: 1e12 },
+        );
         const results = await Promise.all(
           Array.from({ length: 20 }, () => stores.refreshTokens.consume(jti)),
         );
@@ -154,11 +153,11 @@ if (reason) {
         assert.deepEqual(await migrate(pool, postgresMigrations, { schema }), []);
         const { rows } = await pool.query('SELECT id FROM gatehouse_migrations');
         assert.deepEqual(
-          rows.map((r) => r.id),
+          rows.map((r) => r.id).sort(),
           postgresMigrations.map((m) => m.id),
         );
-        const more = [...postgresMigrations, { id: '0002_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
-        assert.deepEqual(await migrate(pool, more, { schema }), ['0002_extra']);
+        const more = [...postgresMigrations, { id: '9999_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
+        assert.deepEqual(await migrate(pool, more, { schema }), ['9999_extra']);
       } finally {
         await pool.end();
         await Promise.all(all.map((s) => s.close()));
@@ -170,8 +169,17 @@ if (reason) {
       const schema = newSchema();
       const stores = await createPostgresStores(url, { schema });
       try {
-        const orphan = { jti: unique('jti'), familyId: 'f', userId: 999_999, expiresAt: 1 };
-        await assert.rejects(stores.refreshTokens.issue(orphan), (error: unknown) => {
+        const orphan = {
+          id: unique('sess'),
+          keyHash: unique('key'),
+          userId: 999_999,
+          authHash: 'x',
+          createdAt: 0,
+          lastSeenAt: 0,
+          ip: '',
+          userAgent: '',
+        };
+        await assert.rejects(stores.sessions.create(orphan), (error: unknown) => {
           assert.equal((error as { code?: string }).code, '23503');
           assert.notEqual((error as Error).name, 'StoreUnavailableError');
           return true;

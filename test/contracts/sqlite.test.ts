@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import type { Clock } from '../../src/internal/clock.ts';
 import { createSqliteStores } from '../../src/stores/sqlite/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
-import { articleStoreContract } from './article-store.contract.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import type { StoreFixture } from './fixture.ts';
 import { passkeyStoreContract } from './passkey-store.contract.ts';
@@ -55,10 +54,6 @@ refreshTokenStoreContract(
   fixture((s) => s.refreshTokens),
 );
 counterStoreContract('sqlite', (clock) => fixture((s) => s.counters, clock)());
-articleStoreContract(
-  'sqlite',
-  fixture((s) => s.articles),
-);
 totpDeviceStoreContract(
   'sqlite',
   fixture((s) => s.totpDevices),

@@ -69,7 +69,10 @@ describe('PostgreSQL faults become StoreUnavailableError, and the pool recovers'
 
   test('a stopped server makes every operation reject quickly; a restarted one is used again', async () => {
     const alice = await stores.users.create(newUser('alice'));
-    await stores.refreshTokens.issue({ jti: 'j1', familyId: 'f', userId: alice.id, expiresAt: 1e12 });
+    await stores.refreshTokens.startFamily(
+      { id: 'f1', userId: alice.id, bornAt: 0 },
+      { jti: 'j1', familyId: 'f1', userId: alice.id, expiresAt: 1e12 },
+    );
     await cluster.stop();
     await rejectsUnavailable(stores.ping(), 3000);
     await rejectsUnavailable(stores.users.getById(alice.id), 3000);
@@ -87,11 +90,14 @@ describe('PostgreSQL faults become StoreUnavailableError, and the pool recovers'
 
   test('a statement in flight when the server dies rejects at once', async () => {
     const user = await stores.users.create(newUser('inflight'));
-    await stores.refreshTokens.issue({ jti: 'j4', familyId: 'f', userId: user.id, expiresAt: 1e12 });
+    await stores.refreshTokens.startFamily(
+      { id: 'f4', userId: user.id, bornAt: 0 },
+      { jti: 'j4', familyId: 'f4', userId: user.id, expiresAt: 1e12 },
+    );
     const holder = new pg.Client({ connectionString: cluster.url });
     holder.on('error', () => {}); // it dies with the server too
     await holder.connect();
-    await holder.query("BEGIN; SELECT * FROM refresh_tokens WHERE jti = 'j4' FOR UPDATE");
+    await holder.query("BEGIN; SELECT * FROM gatehouse_refresh_tokens WHERE jti = 'j4' FOR UPDATE");
     // Checked from the start, so the rejection is handled the moment it comes; the stop takes ~0.1 s.
     const inFlight = rejectsUnavailable(stores.refreshTokens.consume('j4'), 1500);
     await new Promise((resolve) => setTimeout(resolve, 50)); // let it reach the server and wait on the lock
@@ -105,11 +111,14 @@ describe('PostgreSQL faults become StoreUnavailableError, and the pool recovers'
   test('a statement stuck on a lock is cancelled by statement_timeout (57014)', async () => {
     const quick = await createPostgresStores(cluster.url, { statementTimeoutMs: 200 });
     const user = await quick.users.create(newUser('locked'));
-    await quick.refreshTokens.issue({ jti: 'j2', familyId: 'f', userId: user.id, expiresAt: 1e12 });
+    await quick.refreshTokens.startFamily(
+      { id: 'f2', userId: user.id, bornAt: 0 },
+      { jti: 'j2', familyId: 'f2', userId: user.id, expiresAt: 1e12 },
+    );
     const holder = new pg.Client({ connectionString: cluster.url });
     await holder.connect();
     try {
-      await holder.query("BEGIN; SELECT * FROM refresh_tokens WHERE jti = 'j2' FOR UPDATE");
+      await holder.query("BEGIN; SELECT * FROM gatehouse_refresh_tokens WHERE jti = 'j2' FOR UPDATE");
       await rejectsUnavailable(quick.refreshTokens.consume('j2'), 1000, '57014');
     } finally {
       await holder.end();
@@ -121,10 +130,13 @@ describe('PostgreSQL faults become StoreUnavailableError, and the pool recovers'
   test('waiting for a free pool connection gives up after connectTimeoutMs', async () => {
     const tiny = await createPostgresStores(cluster.url, { poolSize: 1, connectTimeoutMs: 200 });
     const user = await tiny.users.create(newUser('pool'));
-    await tiny.refreshTokens.issue({ jti: 'j3', familyId: 'f', userId: user.id, expiresAt: 1e12 });
+    await tiny.refreshTokens.startFamily(
+      { id: 'f3', userId: user.id, bornAt: 0 },
+      { jti: 'j3', familyId: 'f3', userId: user.id, expiresAt: 1e12 },
+    );
     const holder = new pg.Client({ connectionString: cluster.url });
     await holder.connect();
-    await holder.query("BEGIN; SELECT * FROM refresh_tokens WHERE jti = 'j3' FOR UPDATE");
+    await holder.query("BEGIN; SELECT * FROM gatehouse_refresh_tokens WHERE jti = 'j3' FOR UPDATE");
     const stuck = tiny.refreshTokens.consume('j3'); // holds the pool's only connection
     await rejectsUnavailable(tiny.ping(), 1000);
     await holder.end(); // releases the lock: the stuck consume now wins

@@ -167,6 +167,78 @@ describe('JWT (CONTRACT "JWT", simplejwt 5.5)', () => {
     assert.equal(spent.body, '{"non_field_errors":["Token is blacklisted"]}');
   });
 
+  describe('issue 8.8: verify agrees with what the token can do', () => {
+    const INVALID = '{"detail":"Token is invalid","code":"token_not_valid"}';
+    const BLACKLISTED = '{"non_field_errors":["Token is blacklisted"]}';
+    const verify = (token: string) => post('/api/token/verify/', { token });
+
+    test('issue 8.8: after logout everywhere the access token is "Token is invalid" (401) and the refresh token blacklisted (400)', async () => {
+      await t.user('vera');
+      const { access, refresh } = await obtain('vera');
+      assert.equal((await verify(access)).body, '{}');
+      assert.equal(
+        (await t.client().request('POST', '/api/logoutall/', { headers: bearer(access) })).status,
+        204,
+      );
+      const a = await verify(access);
+      assert.equal(a.status, 401);
+      assert.equal(a.body, INVALID);
+      assert.equal(a.headers['www-authenticate'], CHALLENGE);
+      const r = await verify(refresh);
+      assert.equal(r.status, 400);
+      assert.equal(r.body, BLACKLISTED);
+      clock.advance(1);
+    });
+
+    test('issue 8.8: after a password change the old access and refresh tokens no longer verify', async () => {
+      await t.user('vince');
+      const { access, refresh } = await obtain('vince');
+      const c = t.client();
+      await c.login('vince');
+      const res = await c.request('POST', '/api/password/change/', {
+        json: { old_password: 'Pw-12345678', new_password: 'Fresh-pass-9911' },
+        csrf: true,
+      });
+      assert.equal(res.status, 200);
+      assert.equal((await verify(access)).body, INVALID);
+      assert.equal((await verify(refresh)).body, BLACKLISTED);
+      clock.advance(1);
+    });
+
+    test('issue 8.8: every token of a family ended by reuse detection is blacklisted for verify too', async () => {
+      const first = await obtain();
+      const rotated = await post('/api/token/refresh/', { refresh: first.refresh });
+      await post('/api/token/refresh/', { refresh: first.refresh }); // the replay ends the family
+      const descendant = await verify(rotated.json.refresh);
+      assert.equal(descendant.status, 400);
+      assert.equal(descendant.body, BLACKLISTED);
+    });
+
+    test('issue 8.8: the tokens of an inactive user are "Token is invalid" (401)', async () => {
+      await t.user('ivy');
+      const { access, refresh } = await obtain('ivy');
+      await t.gh.accounts.setActive((await t.gh.accounts.getByUsername('ivy'))!, false);
+      for (const token of [access, refresh]) {
+        const res = await verify(token);
+        assert.equal(res.status, 401);
+        assert.equal(res.body, INVALID);
+      }
+    });
+
+    test('issue 8.8: a refresh token whose family is past its 30 days is "Token is expired", as refresh says', async () => {
+      await t.user('old-timer');
+      let { refresh } = await obtain('old-timer');
+      for (let day = 0; day < 30; day++) {
+        clock.advance(86_000_000);
+        refresh = (await post('/api/token/refresh/', { refresh })).json.refresh;
+      }
+      clock.advance(20_000_000);
+      const res = await verify(refresh);
+      assert.equal(res.status, 401);
+      assert.equal(res.body, '{"detail":"Token is expired","code":"token_not_valid"}');
+    });
+  });
+
   test('blacklist: 200 {}, then 401 "Token is blacklisted"; the token no longer refreshes', async () => {
     const { refresh } = await obtain();
     const res = await post('/api/token/blacklist/', { refresh });

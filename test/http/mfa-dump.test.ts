@@ -128,7 +128,7 @@ describe('a dump of the PostgreSQL tables holds no TOTP secret, recovery code or
       const { rows: tables } = await client.query(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
       );
-      assert.ok(tables.some((r) => r.table_name === 'recovery_codes'));
+      assert.ok(tables.some((r) => r.table_name === 'gatehouse_recovery_codes'));
       for (const { table_name } of tables) {
         const { rows } = await client.query(`SELECT row_to_json(t)::text AS row FROM "${table_name}" t`);
         dump += rows.map((r) => r.row).join('\n');

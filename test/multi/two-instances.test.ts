@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { obtainToken, register } from '../helpers/accounts.ts';
+import { refreshesThroughPasswordChange, sameRefreshTokenOnTwo } from '../helpers/refresh-races.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 
 // Two reference servers on one PostgreSQL and one Redis: what happens on one holds on the other at once.
@@ -77,7 +78,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     };
     a = await startServer(env);
     b = await startServer(env);
-    for (const username of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) {
+    for (const username of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan']) {
       await register(a.url, username, 'Pw-12345678');
     }
   });
@@ -195,5 +196,32 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
         .status,
       429,
     );
+  });
+
+  test('issue 8.2: refreshes looping on A, and logins with the old password on A, through a password change on B keep nothing', async () => {
+    await refreshesThroughPasswordChange({
+      thief: a.url,
+      owner: b.url,
+      username: 'grace',
+      password: 'Pw-12345678',
+    });
+  });
+
+  test('issue 8.3: one refresh token presented on A and B at once: afterwards no token of its family refreshes', async () => {
+    await sameRefreshTokenOnTwo(a.url, b.url, 'heidi', 'Pw-12345678');
+  });
+
+  // Last: on a server that judges every attempt, this burst would fill the address bucket for the tests after it.
+  test('issue 8.4: 100 wrong passwords on A and 100 on B at once are judged 4 times (the shared limit); then the right one is refused', async () => {
+    const client = new Browser();
+    const attempt = (base: string, password: string) =>
+      client.send(base, 'POST', '/api/token/', { username: 'ivan', password });
+    const burst = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => attempt(i % 2 ? a.url : b.url, 'wrong-password')),
+    );
+    assert.equal(burst.filter((r) => r.status === 401).length, 4);
+    assert.equal(burst.filter((r) => r.status === 429).length, 196);
+    assert.equal((await attempt(a.url, 'Pw-12345678')).status, 429);
+    assert.equal((await attempt(b.url, 'Pw-12345678')).status, 429);
   });
 });

@@ -22,9 +22,10 @@ Concurrent runs are safe: each step runs once.`,
     // Read the record before and after opening the stores, which is what migrates.
     const db = openSqliteDatabase(config.database.path);
     try {
-      const before = appliedIds(db);
+      const before = appliedIds(db, config.tablePrefix);
       await ctx.open();
-      for (const id of appliedIds(db)) if (!before.has(id)) ctx.print(`Applied migration ${id}.`);
+      for (const id of appliedIds(db, config.tablePrefix))
+        if (!before.has(id)) ctx.print(`Applied migration ${id}.`);
     } finally {
       db.close();
     }
@@ -32,10 +33,10 @@ Concurrent runs are safe: each step runs once.`,
   },
 });
 
-/** The ids recorded in `gatehouse_migrations` (the table `migrate` keeps), in the order applied. */
-function appliedIds(db: DatabaseSync): Set<string> {
-  applyMigrations(db, []); // creates the record table when the file is new
-  const rows = db.prepare('SELECT id FROM gatehouse_migrations ORDER BY applied_at, id').all() as {
+/** The ids recorded in `<prefix>migrations` (the table `migrate` keeps), in the order applied. */
+function appliedIds(db: DatabaseSync, tablePrefix: string): Set<string> {
+  applyMigrations(db, [], { tablePrefix }); // creates the record table when the file is new
+  const rows = db.prepare(`SELECT id FROM ${tablePrefix}migrations ORDER BY applied_at, id`).all() as {
     id: string;
   }[];
   return new Set(rows.map((row) => row.id));

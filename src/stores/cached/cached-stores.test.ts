@@ -4,7 +4,7 @@ import { ConfigurationError } from '../../errors.ts';
 import { countCalls, createFakeClock } from '../../testing/index.ts';
 import { createMemoryStores } from '../memory/index.ts';
 import type { RevocationBus, SessionRecord, TokenRecord } from '../types.ts';
-import { createCachedStores } from './index.ts';
+import { createCachedStores, DurableWatch } from './index.ts';
 import { MemoryRevocationBus } from './memory-bus.ts';
 
 async function setup(options: { bus?: RevocationBus; max?: number; ttlMs?: number; idleMs?: number } = {}) {
@@ -222,4 +222,93 @@ test('bad options are configuration errors', () => {
     () => createCachedStores(createMemoryStores(), bus, { ttlMs: Number.NaN }),
     ConfigurationError,
   );
+});
+
+test('a copy lives ttlMs from the start of its durable read, not from its arrival', async () => {
+  const clock = createFakeClock();
+  const durable = createMemoryStores();
+  const slow = new Proxy(durable.sessions, {
+    get: (target, method) =>
+      method === 'getByKeyHash'
+        ? async (keyHash: string) => {
+            const found = await target.getByKeyHash(keyHash);
+            clock.advance(1_000); // the read took a second
+            return found;
+          }
+        : Reflect.get(target, method).bind(target),
+  });
+  const { stores: counted, calls } = countCalls({ ...durable, sessions: slow });
+  const stores = createCachedStores(counted, new MemoryRevocationBus(), { clock, ttlMs: 5_000 });
+  await stores.sessions.create({
+    id: 's',
+    keyHash: 'h',
+    userId: 1,
+    authHash: 'a',
+    createdAt: clock.now(),
+    lastSeenAt: clock.now(),
+    ip: '',
+    userAgent: '',
+  });
+  await stores.sessions.getByKeyHash('h');
+  clock.advance(3_999); // 4,999 ms after the read began
+  await stores.sessions.getByKeyHash('h');
+  assert.equal(calls['sessions.getByKeyHash'], 1);
+  clock.advance(1);
+  await stores.sessions.getByKeyHash('h');
+  assert.equal(calls['sessions.getByKeyHash'], 2, 'expired 5,000 ms after the read began');
+});
+
+test('the default TTL is 5 s', async () => {
+  const { stores, calls, session, clock } = await setup();
+  await stores.sessions.create(session());
+  await stores.sessions.getByKeyHash('hash1');
+  clock.advance(4_999);
+  await stores.sessions.getByKeyHash('hash1');
+  clock.advance(1);
+  await stores.sessions.getByKeyHash('hash1');
+  assert.equal(calls['sessions.getByKeyHash'], 2);
+});
+
+test('DurableWatch passes on a gap its bus reports while still healthy (a lost message): the cache clears', async () => {
+  const listeners = new Set<(healthy: boolean) => void>();
+  const bus = {
+    healthy: true, // the lease still runs; a message could not be read
+    publish: async () => {},
+    subscribe: () => () => {},
+    onHealthChange(listener: (healthy: boolean) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+  const durable = createMemoryStores();
+  const watched = new DurableWatch(bus, durable, { intervalMs: 60_000 });
+  const { stores, durable: counted } = await setup({ bus: watched });
+  await stores.sessions.create({
+    id: 's',
+    keyHash: 'h',
+    userId: 1,
+    authHash: 'a',
+    createdAt: 0,
+    lastSeenAt: Date.UTC(2025, 0, 1),
+    ip: '',
+    userAgent: '',
+  });
+  assert.ok(await stores.sessions.getByKeyHash('h'));
+  await counted.sessions.delete('h');
+  for (const listener of [...listeners]) listener(false);
+  for (const listener of [...listeners]) listener(true);
+  assert.equal(await stores.sessions.getByKeyHash('h'), null);
+  watched.close();
+});
+
+test('after a loss a read saw and a reported recovery, the first read after it is cached again', async () => {
+  const { stores, calls, bus, session } = await setup();
+  await stores.sessions.create(session());
+  await stores.sessions.getByKeyHash('hash1');
+  (bus as MemoryRevocationBus).setHealthy(false);
+  await stores.sessions.getByKeyHash('hash1'); // read through: the loss is seen here too
+  (bus as MemoryRevocationBus).setHealthy(true); // reported: the cache cleared
+  await stores.sessions.getByKeyHash('hash1'); // loaded and kept
+  await stores.sessions.getByKeyHash('hash1');
+  assert.equal(calls['sessions.getByKeyHash'], 3);
 });

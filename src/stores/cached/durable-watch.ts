@@ -24,7 +24,8 @@ export class DurableWatch implements HealthReportingBus {
     this.#bus = bus;
     this.#last = bus.healthy;
     const reporting = bus as Partial<HealthReportingBus>;
-    reporting.onHealthChange?.call(bus, () => this.#changed());
+    // Forwarded as reported: a bus may report a gap (false, then true) while its lease still runs.
+    reporting.onHealthChange?.call(bus, (healthy) => this.#changed(healthy && this.#durableUp));
     let pinging = false;
     this.#timer = setInterval(async () => {
       if (pinging) return; // a hanging ping is itself a failure, reported by the next tick
@@ -46,6 +47,10 @@ export class DurableWatch implements HealthReportingBus {
     return this.#durableUp && this.#bus.healthy;
   }
 
+  get settleMs(): number | undefined {
+    return this.#bus.settleMs;
+  }
+
   publish(message: RevocationMessage): Promise<void> {
     return this.#bus.publish(message);
   }
@@ -63,8 +68,7 @@ export class DurableWatch implements HealthReportingBus {
     clearInterval(this.#timer);
   }
 
-  #changed(): void {
-    const now = this.healthy;
+  #changed(now = this.healthy): void {
     if (now === this.#last) return;
     this.#last = now;
     for (const listener of this.#listeners) listener(now);

@@ -19,11 +19,14 @@ export class MemoryRevocationBus implements RevocationBus {
   readonly #peers: Set<MemoryRevocationBus>;
   readonly #listeners = new Set<(message: RevocationMessage) => void>();
   readonly #healthListeners = new Set<(healthy: boolean) => void>();
+  /** How long Revocations waits after a failed publish (the caches' TTL; see RevocationBus). */
+  readonly settleMs: number | undefined;
   #healthy = true;
 
-  constructor(options: { peerOf?: MemoryRevocationBus } = {}) {
+  constructor(options: { peerOf?: MemoryRevocationBus; settleMs?: number } = {}) {
     this.#peers = options.peerOf ? options.peerOf.#peers : new Set();
     this.#peers.add(this);
+    this.settleMs = options.settleMs ?? options.peerOf?.settleMs;
   }
 
   /** Another bus on this one's channel (another instance's connection). */

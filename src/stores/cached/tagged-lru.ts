@@ -48,6 +48,11 @@ export class TaggedLru<K, V> {
     return this.#generation;
   }
 
+  /** Whether an entry is held for `key` (perhaps expired): a peek, no reordering. */
+  has(key: K): boolean {
+    return this.#entries.has(key);
+  }
+
   /** The live value (the stored object itself: callers copy), refreshed as most recently used. */
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);

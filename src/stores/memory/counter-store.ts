@@ -37,6 +37,15 @@ export class MemoryCounterStore implements CounterStore {
     return { ...window };
   }
 
+  async decrement(key: string, resetAt: number): Promise<boolean> {
+    const window = this.#windows.get(key);
+    // Only the window that was counted in, while it lasts: a later window owes nothing.
+    if (!window || window.resetAt !== resetAt || resetAt <= this.#clock.now() || window.count <= 0)
+      return false;
+    window.count--;
+    return true;
+  }
+
   async get(key: string): Promise<CounterValue> {
     const now = this.#clock.now();
     const window = this.#windows.get(key);

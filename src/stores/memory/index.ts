@@ -1,6 +1,5 @@
 import type { Clock } from '../../internal/clock.ts';
 import type { Stores } from '../types.ts';
-import { MemoryArticleStore } from './article-store.ts';
 import { MemoryCounterStore } from './counter-store.ts';
 import { MemoryPasskeyStore } from './passkey-store.ts';
 import { MemoryPendingLoginStore } from './pending-login-store.ts';
@@ -13,7 +12,6 @@ import { MemoryUserStore } from './user-store.ts';
 import { MemoryWebAuthnChallengeStore } from './webauthn-challenge-store.ts';
 
 export {
-  MemoryArticleStore,
   MemoryCounterStore,
   MemoryPasskeyStore,
   MemoryPendingLoginStore,
@@ -36,13 +34,13 @@ export {
  * ```
  */
 export function createMemoryStores(options: { clock?: Clock } = {}): Stores {
+  const users = new MemoryUserStore();
   return {
-    users: new MemoryUserStore(),
+    users,
     sessions: new MemorySessionStore(),
     tokens: new MemoryTokenStore(),
-    refreshTokens: new MemoryRefreshTokenStore(),
+    refreshTokens: new MemoryRefreshTokenStore(users),
     counters: new MemoryCounterStore({ clock: options.clock }),
-    articles: new MemoryArticleStore(),
     totpDevices: new MemoryTotpDeviceStore(),
     recoveryCodes: new MemoryRecoveryCodeStore(),
     pendingLogins: new MemoryPendingLoginStore(),

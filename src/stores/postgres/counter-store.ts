@@ -21,6 +21,14 @@ ON CONFLICT (key) DO UPDATE SET
 RETURNING count, reset_at`;
 
 /**
+ * Takes one back from the window that ends at $2, while it lasts, never below
+ * zero. The row lock serialises it with the increments of the same key.
+ */
+const DECREMENT = `
+UPDATE throttle_counters SET count = count - 1
+WHERE key = $1 AND reset_at = $2 AND reset_at > $3 AND count > 0`;
+
+/**
  * Fixed-window throttle counters in the UNLOGGED `throttle_counters` table: the
  * fallback for a deployment with PostgreSQL but no Redis (where Redis runs, it
  * holds the counters). The window starts at the first increment and ends
@@ -46,6 +54,11 @@ export class PostgresCounterStore implements CounterStore {
     if (--this.#untilSweep <= 0) this.#sweep(now);
     const { rows } = await query(this.#pool, INCREMENT, [key, now, Math.ceil(ttlMs)]);
     return { count: rows[0].count as number, resetAt: rows[0].reset_at as number };
+  }
+
+  async decrement(key: string, resetAt: number): Promise<boolean> {
+    const { rowCount } = await query(this.#pool, DECREMENT, [key, resetAt, this.#clock.now()]);
+    return rowCount === 1;
   }
 
   async get(key: string): Promise<CounterValue> {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../internal/clock.ts';
+import { checkTablePrefix, DEFAULT_TABLE_PREFIX, withTablePrefix } from '../table-prefix.ts';
 import type { Stores } from '../types.ts';
-import { PostgresArticleStore } from './article-store.ts';
 import { PostgresCounterStore } from './counter-store.ts';
 import { migrate } from './migrate.ts';
 import { PostgresPasskeyStore } from './passkey-store.ts';
@@ -21,7 +21,6 @@ export { type Migration, migrate } from './migrate.ts';
 export { createPostgresPool, type PostgresPoolOptions } from './pool.ts';
 export { postgresMigrations } from './schema.ts';
 export {
-  PostgresArticleStore,
   PostgresCounterStore,
   PostgresPasskeyStore,
   PostgresPendingLoginStore,
@@ -37,6 +36,8 @@ export {
 export interface PostgresStoresOptions extends PostgresPoolOptions {
   /** Drives the throttle counters' windows (default: the system clock). */
   clock?: Clock;
+  /** Prepended to every table name (default `gatehouse_`: `gatehouse_users`, …). */
+  tablePrefix?: string;
 }
 
 /**
@@ -57,13 +58,15 @@ export async function createPostgresStores(
   url: string,
   options: PostgresStoresOptions = {},
 ): Promise<Stores> {
-  const pool = createPostgresPool(url, options);
+  const prefix = checkTablePrefix(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
+  const raw = createPostgresPool(url, options);
   try {
-    await migrate(pool, postgresMigrations, { schema: options.schema });
+    await migrate(raw, postgresMigrations, { schema: options.schema, tablePrefix: prefix });
   } catch (error) {
-    await pool.end().catch(() => {});
+    await raw.end().catch(() => {});
     throw error;
   }
+  const pool = withTablePrefix(raw, prefix);
   let closing: Promise<void> | undefined;
   return {
     users: new PostgresUserStore(pool),
@@ -71,7 +74,6 @@ export async function createPostgresStores(
     tokens: new PostgresTokenStore(pool),
     refreshTokens: new PostgresRefreshTokenStore(pool),
     counters: new PostgresCounterStore(pool, { clock: options.clock }),
-    articles: new PostgresArticleStore(pool),
     totpDevices: new PostgresTotpDeviceStore(pool),
     recoveryCodes: new PostgresRecoveryCodeStore(pool),
     pendingLogins: new PostgresPendingLoginStore(pool),

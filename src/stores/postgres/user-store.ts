@@ -41,7 +41,12 @@ export class PostgresUserStore implements UserStore {
       );
       return toUser(rows[0]);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_username_key')) throw new UsernameTakenError(user.username);
+      // The constraint carries the table prefix (`gatehouse_users_username_key`).
+      if (
+        isUniqueViolation(error) &&
+        String((error as { constraint?: unknown }).constraint).endsWith('users_username_key')
+      )
+        throw new UsernameTakenError(user.username);
       throw error;
     }
   }

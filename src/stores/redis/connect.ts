@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { ConfigurationError, StoreUnavailableError } from '../../errors.ts';
 import type { Clock } from '../../internal/clock.ts';
 import { RedisCounterStore } from './counter-store.ts';
-import { RedisRevocationBus } from './revocation-bus.ts';
+import { RedisRevocationBus, type RedisRevocationBusOptions } from './revocation-bus.ts';
 import { guardRedis } from './unavailable.ts';
 
 export interface ConnectRedisOptions {
@@ -16,6 +16,8 @@ export interface ConnectRedisOptions {
   clock?: Clock;
   /** CLIENT SETNAME of the two connections, for CLIENT LIST (default `gatehouse`). */
   name?: string;
+  /** The revocation bus's lease, heartbeat and the caches' TTL (see RedisRevocationBusOptions). */
+  bus?: Pick<RedisRevocationBusOptions, 'heartbeatMs' | 'leaseMs' | 'cacheTtlMs' | 'confirmTimeoutMs'>;
 }
 
 /** What `connectRedis` opens: counters, the bus, and the two connections' lifecycle. */
@@ -79,7 +81,12 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
   let bus: RedisRevocationBus | null = null;
   try {
     await Promise.all([commands.connect(), subscriber.connect()]);
-    bus = new RedisRevocationBus({ publisher: commands, subscriber, channel: `${prefix}revocations` });
+    bus = new RedisRevocationBus({
+      ...options.bus,
+      publisher: commands,
+      subscriber,
+      channel: `${prefix}revocations`,
+    });
     await bus.whenHealthy(timeoutMs);
   } catch (error) {
     bus?.close();

@@ -20,7 +20,34 @@ redis.call('HSET', KEYS[1], 'c', 1, 'r', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {1, ARGV[2]}
 `;
-const INCREMENT_SHA = createHash('sha1').update(INCREMENT).digest('hex');
+
+/**
+ * One round trip, atomic: take one back from the window that ends at ARGV[1],
+ * while it lasts by the caller's clock (ARGV[2]) and never below zero; a
+ * window started since owes nothing. Returns 1 when it took one back.
+ */
+const DECREMENT = `
+local reset = redis.call('HGET', KEYS[1], 'r')
+if reset and tonumber(reset) == tonumber(ARGV[1]) and tonumber(reset) > tonumber(ARGV[2]) then
+  local count = tonumber(redis.call('HGET', KEYS[1], 'c'))
+  if count and count > 0 then
+    redis.call('HINCRBY', KEYS[1], 'c', -1)
+    return 1
+  end
+end
+return 0
+`;
+
+interface Script {
+  source: string;
+  sha: string;
+}
+const script = (source: string): Script => ({
+  source,
+  sha: createHash('sha1').update(source).digest('hex'),
+});
+const INCREMENT_SCRIPT = script(INCREMENT);
+const DECREMENT_SCRIPT = script(DECREMENT);
 
 /** Extra life for a counter key past its window, so a skewed clock cannot lose a count. */
 const GC_GRACE_MS = 5_000;
@@ -58,8 +85,15 @@ export class RedisCounterStore implements CounterStore {
   async increment(key: string, ttlMs: number): Promise<CounterValue> {
     const now = this.#clock.now();
     const args = [now, now + ttlMs, ttlMs + GC_GRACE_MS];
-    const [count, resetAt] = await guardRedis(() => this.#run(this.keyOf(key), args));
+    const [count, resetAt] = await guardRedis(
+      () => this.#run(INCREMENT_SCRIPT, this.keyOf(key), args) as Promise<[number, string]>,
+    );
     return { count, resetAt: Number(resetAt) };
+  }
+
+  async decrement(key: string, resetAt: number): Promise<boolean> {
+    const args = [resetAt, this.#clock.now()];
+    return (await guardRedis(() => this.#run(DECREMENT_SCRIPT, this.keyOf(key), args))) === 1;
   }
 
   async get(key: string): Promise<CounterValue> {
@@ -75,12 +109,12 @@ export class RedisCounterStore implements CounterStore {
   }
 
   /** EVALSHA, falling back to EVAL once after a Redis restart has emptied its script cache. */
-  async #run(key: string, args: number[]): Promise<[number, string]> {
+  async #run(script: Script, key: string, args: number[]): Promise<unknown> {
     try {
-      return (await this.#client.evalsha(INCREMENT_SHA, 1, key, ...args)) as [number, string];
+      return await this.#client.evalsha(script.sha, 1, key, ...args);
     } catch (error) {
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      return (await this.#client.eval(INCREMENT, 1, key, ...args)) as [number, string];
+      return await this.#client.eval(script.source, 1, key, ...args);
     }
   }
 }

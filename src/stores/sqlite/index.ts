@@ -1,7 +1,8 @@
 import type { Clock } from '../../internal/clock.ts';
 import { MemoryCounterStore } from '../memory/counter-store.ts';
+import { checkTablePrefix, DEFAULT_TABLE_PREFIX, withTablePrefix } from '../table-prefix.ts';
 import type { Stores } from '../types.ts';
-import { SqliteArticleStore } from './article-store.ts';
+import { dataVersionReader } from './data-version.ts';
 import { openSqliteDatabase } from './database.ts';
 import { guard } from './guard.ts';
 import { migrate } from './migrate.ts';
@@ -16,12 +17,12 @@ import { SqliteTotpDeviceStore } from './totp-device-store.ts';
 import { SqliteUserStore } from './user-store.ts';
 import { SqliteWebAuthnChallengeStore } from './webauthn-challenge-store.ts';
 
+export { dataVersionReader } from './data-version.ts';
 export { type OpenSqliteOptions, openSqliteDatabase } from './database.ts';
 export { isUnavailableError } from './guard.ts';
 export { type Migration, migrate } from './migrate.ts';
 export { sqliteMigrations } from './schema.ts';
 export {
-  SqliteArticleStore,
   SqlitePasskeyStore,
   SqlitePendingLoginStore,
   SqliteRecoveryCodeStore,
@@ -38,11 +39,18 @@ export interface SqliteStoresOptions {
   clock?: Clock;
   /** Passed to `openSqliteDatabase` (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Prepended to every table name (default `gatehouse_`: `gatehouse_users`, …). */
+  tablePrefix?: string;
+}
+
+/** The SQLite stores, and the file's `PRAGMA data_version` on their connection (see `VersionWatch`). */
+export interface SqliteStores extends Stores {
+  dataVersion(): number;
 }
 
 /**
  * The embedded default: one SQLite file holds users, tokens, sessions,
- * refresh-token families and articles, migrated on open. Throttle counters
+ * refresh-token families, migrated on open. Throttle counters
  * stay in process memory — one process needs no shared counter, and a
  * counter write per request is not worth a disk write.
  *
@@ -52,14 +60,16 @@ export interface SqliteStoresOptions {
  * await stores.close();
  * ```
  */
-export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): Stores {
-  const db = openSqliteDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
+export function createSqliteStores(path: string, options: SqliteStoresOptions = {}): SqliteStores {
+  const prefix = checkTablePrefix(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
+  const raw = openSqliteDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   try {
-    migrate(db, sqliteMigrations);
+    migrate(raw, sqliteMigrations, { tablePrefix: prefix });
   } catch (error) {
-    db.close();
+    raw.close();
     throw error;
   }
+  const db = withTablePrefix(raw, prefix);
   const ping = db.prepare('SELECT 1');
   return {
     users: new SqliteUserStore(db),
@@ -67,12 +77,12 @@ export function createSqliteStores(path: string, options: SqliteStoresOptions = 
     tokens: new SqliteTokenStore(db),
     refreshTokens: new SqliteRefreshTokenStore(db),
     counters: new MemoryCounterStore({ clock: options.clock }),
-    articles: new SqliteArticleStore(db),
     totpDevices: new SqliteTotpDeviceStore(db),
     recoveryCodes: new SqliteRecoveryCodeStore(db),
     pendingLogins: new SqlitePendingLoginStore(db),
     webauthnChallenges: new SqliteWebAuthnChallengeStore(db),
     passkeys: new SqlitePasskeyStore(db),
+    dataVersion: dataVersionReader(raw),
     async ping() {
       guard(() => ping.get());
     },

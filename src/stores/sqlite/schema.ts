@@ -11,7 +11,7 @@ import type { Migration } from './migrate.ts';
  */
 export const sqliteMigrations: readonly Migration[] = Object.freeze([
   {
-    id: '0001_initial',
+    id: '0001_tables',
     sql: `
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,14 +59,30 @@ CREATE TABLE refresh_tokens (
 CREATE INDEX refresh_tokens_family_id ON refresh_tokens (family_id);
 CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id);
 
-CREATE TABLE articles (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  title TEXT NOT NULL,
-  body TEXT NOT NULL,
-  author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  created INTEGER NOT NULL
+`,
+  },
+  {
+    // Issue 8: a family row carries the revoked flag that a successor's insert
+    // checks in the same statement, and the birth that the user's
+    // tokens_valid_after is compared with. Existing families are born when
+    // their time-ordered id says (its first 48 bits are milliseconds; an id
+    // of another shape counts as born at 0, so any cut-off ends it).
+    id: '0002_refresh_families_table',
+    sql: `
+CREATE TABLE refresh_families (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  born_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
 );
-CREATE INDEX articles_created ON articles (created DESC, id DESC);
+CREATE INDEX refresh_families_user_id ON refresh_families (user_id);
+
+INSERT INTO refresh_families (id, user_id, born_at)
+SELECT family_id, MIN(user_id),
+  CASE WHEN length(family_id) = 32 AND NOT family_id GLOB '*[^0-9a-f]*'
+      AND substr(family_id, 13, 1) = '7' AND substr(family_id, 17, 1) IN ('8', '9', 'a', 'b')
+    THEN ${hexMillis('family_id')} ELSE 0 END
+FROM refresh_tokens GROUP BY family_id;
 `,
   },
   {
@@ -129,3 +145,12 @@ CREATE INDEX passkeys_user_id ON passkeys (user_id);
 `,
   },
 ]);
+
+/** SQL for the number in the first 12 hex digits of `column` (SQLite has no hex-to-integer function). */
+function hexMillis(column: string): string {
+  const digits = Array.from(
+    { length: 12 },
+    (_, i) => `(instr('0123456789abcdef', substr(${column}, ${i + 1}, 1)) - 1) * ${16 ** (11 - i)}`,
+  );
+  return digits.join(' + ');
+}
