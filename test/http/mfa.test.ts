@@ -271,6 +271,8 @@ describe('TOTP and recovery codes (CONTRACT "Two-factor authentication and passk
       assert.deepEqual(Object.keys(res.json), ['codes']);
       assert.equal(res.json.codes.length, 10);
       assert.deepEqual((await c.request('GET', '/auth/mfa/recovery-codes/')).json.codes, res.json.codes);
+      // The change ended every JWT issued up to its millisecond; a login a moment later is a new one.
+      clock.advance(1);
       const other = t.client();
       const token = (await other.request('POST', '/api/token/', { json: { username, password: PASSWORD } }))
         .json.ephemeral_token;
@@ -322,6 +324,7 @@ describe('TOTP and recovery codes (CONTRACT "Two-factor authentication and passk
         '{"mfa_enabled":false,"created_at":null,"last_used_at":null}',
       );
       assert.equal((await c.request('GET', '/auth/mfa/recovery-codes/')).body, '{"codes":[]}');
+      clock.advance(1);
       const login = await t
         .client()
         .request('POST', '/api/token/', { json: { username, password: PASSWORD } });
