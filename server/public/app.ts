@@ -1255,6 +1255,16 @@ function twoFactorSection(status: HTMLElement): HTMLElement {
     (s, into) => {
       if (!s.mfa_enabled) {
         const setup = h('div', {});
+        const begin = actionButton(
+          'Set up two-factor authentication',
+          { className: 'btn btn-primary' },
+          async () => {
+            const activation = await api<TotpActivation>('GET', '/auth/mfa/totp/activate/');
+            setup.replaceChildren(setupPanel(activation));
+            begin.hidden = true;
+          },
+          report,
+        );
         into.append(
           h(
             'p',
@@ -1263,15 +1273,7 @@ function twoFactorSection(status: HTMLElement): HTMLElement {
             ' Your password alone logs you in.',
           ),
           setup,
-          actionButton(
-            'Set up two-factor authentication',
-            { className: 'btn btn-primary' },
-            async () => {
-              const activation = await api<TotpActivation>('GET', '/auth/mfa/totp/activate/');
-              setup.replaceChildren(setupPanel(activation));
-            },
-            report,
-          ),
+          begin,
         );
         return;
       }
