@@ -180,7 +180,14 @@ export class SecondFactors {
       lastUsedAt: null,
     });
     if (!created) return 'enabled';
-    const codes = await this.#newCodes(user.id);
+    let codes: string[];
+    try {
+      codes = await this.#newCodes(user.id);
+    } catch (error) {
+      // No TOTP without its recovery codes: undo, so the user can simply try again.
+      await this.#devices.delete(user.id).catch(() => {});
+      throw error;
+    }
     await this.#endOtherSessions(user.id, context);
     this.#events.emit('mfa_enabled', { origin: context.origin, userId: user.id, reason: 'totp' });
     return codes;
