@@ -1,3 +1,4 @@
+import { lookalikeProblem } from './accounts/lookalike-username.ts';
 import { ValidationError } from './errors.ts';
 import { type Clock, systemClock } from './internal/clock.ts';
 import type { Origin, SecurityEvents } from './logging/security-events.ts';
@@ -66,6 +67,11 @@ export class Accounts {
       ];
     } else if (await this.#users.getByUsername(username))
       errors.username = ['A user with that username already exists.'];
+    else {
+      // Issue 8.10: a Cyrillic or Greek look-alike of a name, or a mix of scripts, passes for someone else.
+      const lookalike = await lookalikeProblem(username, (name) => this.#users.getByUsername(name));
+      if (lookalike) errors.username = [lookalike];
+    }
     const emailValid = !email || (email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email));
     // The similarity check costs length × parts: a megabyte username or e-mail must never reach it
     // (issue 8.1). Django's forms agree: a value its form field refused (too long, not an e-mail

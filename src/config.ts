@@ -34,6 +34,10 @@ export interface Config {
   loginAddressRate: string;
   corsAllowedOrigins: string[];
   corsAllowCredentials: boolean;
+  /** Keys a login endpoint hands out, kept per user (GATEHOUSE_TOKEN_LIMIT_PER_USER, default 20). */
+  tokenLimitPerUser: number;
+  /** Seconds such a key lives if never used (GATEHOUSE_UNUSED_TOKEN_TTL, default 604800). */
+  unusedTokenTtl: number;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
   /** Who must have a second factor before reaching anything but its setup (GATEHOUSE_MFA_REQUIRED, default `off`). */
@@ -78,6 +82,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     loginAddressRate: env.GATEHOUSE_LOGIN_ADDRESS_RATE || '20/min',
     corsAllowedOrigins: list(env.GATEHOUSE_CORS_ALLOWED_ORIGINS),
     corsAllowCredentials: flag(env, 'GATEHOUSE_CORS_ALLOW_CREDENTIALS'),
+    tokenLimitPerUser: integer(env, 'GATEHOUSE_TOKEN_LIMIT_PER_USER', 20, 1, 10_000),
+    unusedTokenTtl: integer(env, 'GATEHOUSE_UNUSED_TOKEN_TTL', 604_800, 60),
     accessTokenLifetime: integer(env, 'GATEHOUSE_ACCESS_TOKEN_LIFETIME', 300, 1),
     refreshTokenLifetime: integer(env, 'GATEHOUSE_REFRESH_TOKEN_LIFETIME', 86_400, 1),
     mfaRequired: choice(env, 'GATEHOUSE_MFA_REQUIRED', ['off', 'staff', 'all'] as const, 'off'),

@@ -75,6 +75,12 @@ export interface GatehouseSettings {
    * seconds (access 300, refresh 86400, a rotating family at most 2592000).
    */
   jwt?: { keys?: JwtKeys; accessLifetime?: number; refreshLifetime?: number; familyLifetime?: number };
+  /**
+   * Keys the login endpoints hand out: at most `limitPerUser` per user and
+   * endpoint (the oldest is revoked past it; default 20), and one never used
+   * dies after `unusedTtl` seconds (default 7 days).
+   */
+  obtainedTokens?: { limitPerUser?: number; unusedTtl?: number };
   /** Other origins allowed to call the API (django-cors-headers); none by default. */
   cors?: CorsOptions;
   /** DRF's DEFAULT_AUTHENTICATION_CLASSES, DEFAULT_PERMISSION_CLASSES, DEFAULT_THROTTLE_CLASSES, DEFAULT_PARSER_CLASSES. */
@@ -167,7 +173,13 @@ export class Gatehouse {
       secureCookies: this.secureCookies,
       ...shared,
     });
-    this.tokens = new TokenService({ store: stores.tokens, users: stores.users, ...shared });
+    this.tokens = new TokenService({
+      store: stores.tokens,
+      users: stores.users,
+      obtainedLimit: settings.obtainedTokens?.limitPerUser,
+      unusedObtainedTtl: settings.obtainedTokens?.unusedTtl,
+      ...shared,
+    });
     this.jwtKeys = settings.jwt?.keys ?? new JwtKeys({ algorithm: 'HS256', secret: settings.secretKey });
     const codec = new JwtCodec({
       keys: this.jwtKeys,

@@ -95,3 +95,53 @@ function pythonType(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
   return typeof value;
 }
+
+const TRUE_VALUES = new Set([
+  't',
+  'T',
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'true',
+  'True',
+  'TRUE',
+  'on',
+  'On',
+  'ON',
+  '1',
+]);
+const FALSE_VALUES = new Set([
+  'f',
+  'F',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'false',
+  'False',
+  'FALSE',
+  'off',
+  'Off',
+  'OFF',
+  '0',
+]);
+
+/**
+ * DRF's BooleanField: `true`/`false`, 1/0 and their usual spellings in forms
+ * (`"yes"`, `"on"`, `"1"` …); absent means `fallback`. Anything else is
+ * DRF's 400 `{"<name>":["Must be a valid boolean."]}`.
+ *
+ * ```ts
+ * booleanField(ctx.data(), 'end_tokens', false) // true for {"end_tokens":true} or end_tokens=on
+ * ```
+ */
+export function booleanField(data: unknown, name: string, fallback: boolean): boolean {
+  const raw = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined;
+  if (raw === undefined) return fallback;
+  if (raw === true || raw === 1 || (typeof raw === 'string' && TRUE_VALUES.has(raw))) return true;
+  if (raw === false || raw === 0 || (typeof raw === 'string' && FALSE_VALUES.has(raw))) return false;
+  throw new ValidationError({ [name]: ['Must be a valid boolean.'] });
+}

@@ -12,12 +12,24 @@ import { isWellFormedToken, mintToken } from './opaque-token.ts';
 export interface TokenSettings {
   store: TokenStore;
   users: UserStore;
+  /**
+   * Keys a login endpoint handed out (`/api-token-auth/`, djoser's
+   * `/auth/token/login/`) kept per user at most; past it the oldest such key
+   * is revoked (knox's TOKEN_LIMIT_PER_USER). Default 20; tokens made at
+   * `POST /api/tokens/` do not count.
+   */
+  obtainedLimit?: number;
+  /** Seconds a key a login endpoint handed out lives without ever being used. Default 7 days. */
+  unusedObtainedTtl?: number;
   /** Ends cached copies on every instance when a token is revoked. */
   revocations?: Revocations;
   events?: SecurityEvents;
   clock?: Clock;
   random?: Random;
 }
+
+/** The names of the keys login endpoints hand out (reserved: `POST /api/tokens/` refuses them). */
+export const OBTAINED_TOKEN_NAMES: ReadonlySet<string> = new Set(['api-token-auth', 'auth-token-login']);
 
 /** `last_used` is written at most once a minute per token, and only after the key verified. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -38,6 +50,8 @@ export class TokenService {
   readonly #random: Random;
   readonly #revocations: Revocations | null;
   readonly #events: SecurityEvents | null;
+  readonly #obtainedLimit: number;
+  readonly #unusedObtainedMs: number;
 
   constructor(settings: TokenSettings) {
     this.#store = settings.store;
@@ -46,6 +60,26 @@ export class TokenService {
     this.#random = settings.random ?? cryptoRandom;
     this.#revocations = settings.revocations ?? null;
     this.#events = settings.events ?? null;
+    this.#obtainedLimit = settings.obtainedLimit ?? 20;
+    this.#unusedObtainedMs = (settings.unusedObtainedTtl ?? 7 * 86_400) * 1000;
+  }
+
+  /**
+   * A key for a login endpoint (`name` is one of OBTAINED_TOKEN_NAMES). DRF
+   * hands a client the same key on every login; Gatehouse issues a new one
+   * each time, so it keeps at most `obtainedLimit` of them per user — the
+   * oldest goes, revoked on every instance — and one never used dies after
+   * `unusedObtainedTtl`: a mobile app that logs in at every launch does not
+   * pile up keys.
+   */
+  async obtain(user: User, name: string, origin?: Origin): Promise<{ key: string; token: TokenRecord }> {
+    const obtained = (await this.#store.listByUser(user.id))
+      .filter((t) => t.name === name)
+      .sort((x, y) => x.createdAt - y.createdAt);
+    for (const old of obtained.slice(0, Math.max(0, obtained.length - this.#obtainedLimit + 1))) {
+      await this.revoke(old.id, user.id, origin);
+    }
+    return this.issue(user, { name }, origin);
   }
 
   /** A new key; it is returned this once and never stored. `expiresIn` in seconds. */
@@ -77,6 +111,13 @@ export class TokenService {
     if (!token) return null;
     const now = this.#clock.now();
     if (token.expiresAt !== null && now >= token.expiresAt) return null;
+    // A key a login handed out and nobody ever used: the client that asked for it is gone.
+    if (
+      token.lastUsedAt === null &&
+      OBTAINED_TOKEN_NAMES.has(token.name) &&
+      now - token.createdAt >= this.#unusedObtainedMs
+    )
+      return null;
     const user = await this.#users.getById(token.userId);
     if (!user) return null;
     if (!user.isActive) throw new AuthenticationFailed('User inactive or deleted.');

@@ -74,7 +74,7 @@ export async function issueLogin(
     }
     case 'token':
     case 'authtoken': {
-      const { key } = await gh.tokens.issue(user, { name: TOKEN_NAMES[kind] }, req);
+      const { key } = await gh.tokens.obtain(user, TOKEN_NAMES[kind], req);
       return jsonResponse(200, kind === 'token' ? { token: key } : { auth_token: key });
     }
     case 'jwt':

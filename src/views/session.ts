@@ -1,6 +1,6 @@
 import { NotFound, ValidationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
-import { charFields } from '../http/fields.ts';
+import { booleanField, charFields } from '../http/fields.ts';
 import { AllowAny } from '../permissions/allow-any.ts';
 import { IsAuthenticated } from '../permissions/is-authenticated.ts';
 import { jsonResponse } from '../response.ts';
@@ -102,7 +102,9 @@ export function sessionViews(gh: Gatehouse): Route[] {
           });
         }
         await attempt.succeeded();
-        const cookies = await gh.changePassword(ctx.req, user, fields.new_password);
+        // API tokens survive a password change, as in DRF; `end_tokens` (a Gatehouse addition) ends them too.
+        const endTokens = booleanField(ctx.data(), 'end_tokens', false);
+        const cookies = await gh.changePassword(ctx.req, user, fields.new_password, { endTokens });
         return { status: 200, headers: {}, cookies, data: { message: 'Password changed' } };
       },
     },

@@ -4,6 +4,7 @@ import { charFields } from '../http/fields.ts';
 import { AllowAny } from '../permissions/allow-any.ts';
 import { IsAuthenticated } from '../permissions/is-authenticated.ts';
 import { jsonResponse } from '../response.ts';
+import { OBTAINED_TOKEN_NAMES } from '../tokens/token-service.ts';
 import { completeLogin } from './login.ts';
 import { NO_STORE, type Route } from './route.ts';
 import { drfDate, tokenJson } from './serialize.ts';
@@ -41,6 +42,8 @@ export function tokenViews(gh: Gatehouse): Route[] {
       POST: async (ctx) => {
         const data = ctx.data();
         const { name } = charFields(data, { name: { maxLength: 100 } });
+        // The login endpoints' key names are theirs: a key named so would be capped and expire unused.
+        if (OBTAINED_TOKEN_NAMES.has(name)) throw new ValidationError({ name: ['This name is reserved.'] });
         const expiresIn = expiresInField(data);
         const { key, token } = await gh.tokens.issue(ctx.user, { name, expiresIn }, ctx.req);
         return jsonResponse(201, {

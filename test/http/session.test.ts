@@ -404,6 +404,25 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     assert.equal(res.body, '{"username":["A user with that username already exists."]}');
   });
 
+  test('issue 8.10: a Cyrillic look-alike of an existing name does not register beside its Latin twin', async () => {
+    const c = t.client();
+    await c.primeCsrf();
+    const mixed = await c.request('POST', '/api/register/', {
+      json: { username: 'аlice', password: 'Pw-12345678' }, // Cyrillic а, Latin lice
+      csrf: true,
+    });
+    assert.equal(
+      mixed.body,
+      '{"username":["Enter a valid username. This value may not mix Latin letters with Cyrillic or Greek ones."]}',
+    );
+    await t.user('oca');
+    const twin = await c.request('POST', '/api/register/', {
+      json: { username: 'оса', password: 'Pw-12345678' }, // all Cyrillic
+      csrf: true,
+    });
+    assert.equal(twin.body, '{"username":["A user with a similar username already exists."]}');
+  });
+
   test('SES-10: a password change keeps the current session (new key) and ends the others', async () => {
     await t.user('erin', 'Old-pass-4821');
     const a = t.client();
@@ -435,6 +454,28 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
       .client()
       .request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } });
     assert.equal(withToken.status, 200);
+  });
+
+  test('issue 8.10: a password change may end the API tokens too (end_tokens, a Gatehouse addition)', async () => {
+    await t.user('eve', 'Old-pass-4821');
+    const a = t.client();
+    await a.login('eve', 'Old-pass-4821');
+    const token = (await a.request('POST', '/api/tokens/', { json: { name: 'cli' }, csrf: true })).json.token;
+    const bad = await a.request('POST', '/api/password/change/', {
+      json: { old_password: 'Old-pass-4821', new_password: 'New-pass-7730', end_tokens: 'maybe' },
+      csrf: true,
+    });
+    assert.equal(bad.body, '{"end_tokens":["Must be a valid boolean."]}');
+    const res = await a.request('POST', '/api/password/change/', {
+      json: { old_password: 'Old-pass-4821', new_password: 'New-pass-7730', end_tokens: true },
+      csrf: true,
+    });
+    assert.equal(res.status, 200);
+    assert.match((await a.request('GET', '/api/me/')).body, /eve/, 'the current session continues');
+    const withToken = await t
+      .client()
+      .request('GET', '/api/profile/', { headers: { authorization: `Token ${token}` } });
+    assert.equal(withToken.status, 401);
   });
 
   test('SES-15: sessions are listed with a public id (never the key) and revoked by it', async () => {

@@ -30,6 +30,37 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
     assert.equal(a.headers.allow, 'POST, OPTIONS');
   });
 
+  test('issue 8.10: obtained keys are capped per user (the oldest is revoked) and one never used expires', async () => {
+    await t.user('mobile');
+    const profile = (key: string) =>
+      t.client().request('GET', '/api/profile/', { headers: { authorization: `Token ${key}` } });
+    const keys: string[] = [];
+    for (let i = 0; i < 21; i++) {
+      keys.push((await obtain('mobile')).json.token);
+      clock.advance(1_000); // one launch of the app a second
+    }
+    assert.equal((await profile(keys[0])).status, 401, 'the 21st key revoked the oldest');
+    assert.equal((await profile(keys[1])).status, 200);
+    const listed = await t.client().request('GET', '/api/tokens/', {
+      headers: { authorization: `Token ${keys[1]}` },
+    });
+    assert.equal(listed.json.length, 20);
+    // keys[2] was never used: after seven days it is dead; keys[1] was used, so it lives on.
+    clock.advance(7 * 86_400_000);
+    assert.equal((await profile(keys[2])).status, 401);
+    assert.equal((await profile(keys[1])).status, 200);
+  });
+
+  test('issue 8.10: a token made at POST /api/tokens/ may not take a login key name', async () => {
+    const { token } = (await obtain()).json;
+    const res = await t.client().request('POST', '/api/tokens/', {
+      json: { name: 'api-token-auth' },
+      headers: { authorization: `Token ${token}` },
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.body, '{"name":["This name is reserved."]}');
+  });
+
   test('api-token-auth accepts form and multipart bodies', async () => {
     const form = await t
       .client()

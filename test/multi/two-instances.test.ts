@@ -48,16 +48,6 @@ class Browser {
   }
 }
 
-/** Polls until `refused()` holds; returns how long it took (ms). */
-async function refusedWithin(refused: () => Promise<boolean>, limitMs = 1000): Promise<number> {
-  const started = performance.now();
-  while (performance.now() - started < limitMs) {
-    if (await refused()) return performance.now() - started;
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return Number.POSITIVE_INFINITY;
-}
-
 describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
   const database = `gh_multi_${randomBytes(4).toString('hex')}`;
   let a: RunningServer;
@@ -95,19 +85,20 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     assert.match((await browser.send(b.url, 'GET', '/api/me/')).text, /"username":"alice"/);
   });
 
-  test('a logout on B is refused on A within 100 ms', async () => {
+  test('a logout on B is refused on A on its next request', async () => {
     const browser = new Browser();
     await browser.login(a.url, 'bob');
     const cookie = `sessionid=${browser.jar.get('sessionid')}`;
     assert.equal((await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status, 200); // cached on A
     await browser.send(b.url, 'POST', '/api/logout/');
-    const ms = await refusedWithin(
-      async () => (await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status === 403,
+    // Revocations are confirmed by every instance before they answer: the very next request is refused.
+    assert.ok(
+      (await fetch(`${a.url}/api/dashboard/`, { headers: { cookie } })).status === 403,
+      'refused on the next request',
     );
-    assert.ok(ms < 100, `refused after ${ms} ms`);
   });
 
-  test('a session revoked on B is refused on A within 100 ms', async () => {
+  test('a session revoked on B is refused on A on its next request', async () => {
     const first = new Browser();
     const second = new Browser();
     await first.login(a.url, 'carol');
@@ -119,13 +110,14 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     }[];
     const other = sessions.find((s) => !s.current)!;
     assert.equal((await first.send(b.url, 'DELETE', `/api/sessions/${other.id}/`)).status, 204);
-    const ms = await refusedWithin(
-      async () => (await second.send(a.url, 'GET', '/api/dashboard/')).status === 403,
+    // Revocations are confirmed by every instance before they answer: the very next request is refused.
+    assert.ok(
+      (await second.send(a.url, 'GET', '/api/dashboard/')).status === 403,
+      'refused on the next request',
     );
-    assert.ok(ms < 100, `refused after ${ms} ms`);
   });
 
-  test('a token revoked on B is refused on A within 100 ms', async () => {
+  test('a token revoked on B is refused on A on its next request', async () => {
     const key = await obtainToken(a.url, 'dave', 'Pw-12345678');
     const auth = { authorization: `Token ${key}` };
     assert.equal((await fetch(`${a.url}/api/profile/`, { headers: auth })).status, 200);
@@ -136,10 +128,11 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
       (await new Browser().send(b.url, 'DELETE', `/api/tokens/${list[0].id}/`, undefined, auth)).status,
       204,
     );
-    const ms = await refusedWithin(
-      async () => (await fetch(`${a.url}/api/profile/`, { headers: auth })).status === 401,
+    // Revocations are confirmed by every instance before they answer: the very next request is refused.
+    assert.ok(
+      (await fetch(`${a.url}/api/profile/`, { headers: auth })).status === 401,
+      'refused on the next request',
     );
-    assert.ok(ms < 100, `refused after ${ms} ms`);
   });
 
   test('a refresh family revoked on B (a replayed token) is refused on A', async () => {
@@ -154,7 +147,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     assert.equal(onA.status, 401);
   });
 
-  test("a password change on B ends A's sessions and access tokens within 100 ms", async () => {
+  test("a password change on B ends A's sessions and access tokens on their next request", async () => {
     const other = new Browser();
     await other.login(a.url, 'frank');
     const access = (
@@ -170,14 +163,12 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
       new_password: 'Other-pass-5531',
     });
     assert.equal(res.status, 200);
-    const session = await refusedWithin(
-      async () => (await other.send(a.url, 'GET', '/api/dashboard/')).status === 403,
+    assert.equal((await other.send(a.url, 'GET', '/api/dashboard/')).status, 403, 'session refused at once');
+    assert.equal(
+      (await fetch(`${a.url}/api/profile/`, { headers: bearer })).status,
+      401,
+      'access token refused at once',
     );
-    const jwt = await refusedWithin(
-      async () => (await fetch(`${a.url}/api/profile/`, { headers: bearer })).status === 401,
-    );
-    assert.ok(session < 100, `session refused after ${session} ms`);
-    assert.ok(jwt < 100, `access token refused after ${jwt} ms`);
   });
 
   test('throttle counters are shared: failures on A and B fill one bucket', async () => {
