@@ -61,6 +61,14 @@ export interface Config {
   unusedTokenTtl: number;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
+  /** Who must have a second factor before reaching anything but its setup (GATEHOUSE_MFA_REQUIRED, default `off`). */
+  mfaRequired: 'off' | 'staff' | 'all';
+  /** The WebAuthn relying party (GATEHOUSE_WEBAUTHN_RP_ID, default: the request's host). */
+  webauthnRpId: string | null;
+  /** Shown by authenticators, and the TOTP issuer (GATEHOUSE_WEBAUTHN_RP_NAME, default `Gatehouse`). */
+  webauthnRpName: string;
+  /** Origins allowed to use passkeys (GATEHOUSE_WEBAUTHN_ORIGINS, default: the request's own origin). */
+  webauthnOrigins: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -108,7 +116,53 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     unusedTokenTtl: integer(env, 'GATEHOUSE_UNUSED_TOKEN_TTL', 604_800, 60),
     accessTokenLifetime: integer(env, 'GATEHOUSE_ACCESS_TOKEN_LIFETIME', 300, 1),
     refreshTokenLifetime: integer(env, 'GATEHOUSE_REFRESH_TOKEN_LIFETIME', 86_400, 1),
+    mfaRequired: choice(env, 'GATEHOUSE_MFA_REQUIRED', ['off', 'staff', 'all'] as const, 'off'),
+    webauthnRpId: rpId(env.GATEHOUSE_WEBAUTHN_RP_ID),
+    webauthnRpName: rpName(env.GATEHOUSE_WEBAUTHN_RP_NAME),
+    webauthnOrigins: list(env.GATEHOUSE_WEBAUTHN_ORIGINS).map(webauthnOrigin),
   });
+}
+
+const RP_LABEL = /^[a-z0-9-]{1,63}$/;
+
+/** GATEHOUSE_WEBAUTHN_RP_ID: a domain such as `example.com` — lower-case labels, no scheme, port or path (unset: the request's host). */
+function rpId(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  const labels = value.length <= 253 ? value.split('.') : [];
+  const valid =
+    labels.length > 0 &&
+    labels.every((label) => RP_LABEL.test(label) && !label.startsWith('-') && !label.endsWith('-'));
+  if (!valid)
+    throw new ConfigurationError(
+      `GATEHOUSE_WEBAUTHN_RP_ID: expected a domain such as example.com (no scheme, port or path), got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+/** GATEHOUSE_WEBAUTHN_RP_NAME: also the TOTP issuer, which authenticator apps split at its first colon. */
+function rpName(value: string | undefined): string {
+  if (value === undefined || value.trim() === '') return 'Gatehouse';
+  const name = value.trim();
+  if (name.length > 64 || name.includes(':') || /[\x00-\x1f\x7f]/.test(name))
+    throw new ConfigurationError(
+      `GATEHOUSE_WEBAUTHN_RP_NAME: at most 64 printable characters and no ':' (it is also the TOTP issuer), got ${JSON.stringify(value)}`,
+    );
+  return name;
+}
+
+/** One entry of GATEHOUSE_WEBAUTHN_ORIGINS: `https://host[:port]`, exactly as a browser reports it. */
+function webauthnOrigin(value: string): string {
+  let url: URL | null = null;
+  try {
+    url = value.length <= 300 ? new URL(value) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value)
+    throw new ConfigurationError(
+      `GATEHOUSE_WEBAUTHN_ORIGINS: expected origins such as https://example.com (scheme, host, optional port; no path or trailing slash), got ${JSON.stringify(value)}`,
+    );
+  return value;
 }
 
 /** `sqlite:PATH` (relative to the working directory), `sqlite:///ABSOLUTE`, or `postgres://…`. */

@@ -20,6 +20,11 @@ import { JwtService } from './jwt/jwt-service.ts';
 import { JwtKeys } from './jwt/keys.ts';
 import { SecurityEvents } from './logging/security-events.ts';
 import { type SecurityLog, silentLog } from './logging/security-log.ts';
+import { MfaRequired, type MfaRequirement } from './mfa/mfa-required.ts';
+import { Passkeys } from './mfa/passkeys.ts';
+import { type RelyingParty, type RelyingPartySettings, relyingParty } from './mfa/relying-party.ts';
+import { SecondFactors } from './mfa/second-factors.ts';
+import { createSecretBox } from './mfa/secret-box.ts';
 import { PasswordHashers } from './passwords/password-hashers.ts';
 import { verifyCredentials } from './passwords/verify-credentials.ts';
 import { AllowAny } from './permissions/allow-any.ts';
@@ -116,6 +121,14 @@ export interface GatehouseSettings {
   defaults?: DefaultPolicy;
   /** Carries revocations to every instance's cache; none for a single process. */
   bus?: RevocationBus | null;
+  /**
+   * Second factors: `required` is GATEHOUSE_MFA_REQUIRED (`staff`: staff
+   * accounts without TOTP reach only the MFA setup endpoints); `issuer` names
+   * the TOTP entry in authenticator apps (default: the WebAuthn RP name).
+   */
+  mfa?: { required?: MfaRequirement; issuer?: string };
+  /** The WebAuthn relying party; each part unset means the request's own host and origin. */
+  webauthn?: { rpId?: string | null; rpName?: string; origins?: readonly string[] };
   /** Where security events go (LOG-01); default nowhere. */
   securityLog?: SecurityLog;
   clock?: Clock;
@@ -154,6 +167,10 @@ export class Gatehouse {
   readonly loginThrottle: LoginThrottle;
   readonly registerThrottle: RegisterThrottle;
   readonly emailThrottle: EmailThrottle;
+  /** TOTP, recovery codes and the second step of logins. */
+  readonly mfa: SecondFactors;
+  /** Passkeys (WebAuthn): registration, passwordless login, the user's list. */
+  readonly passkeys: Passkeys;
   readonly events: SecurityEvents;
   readonly authenticators: {
     readonly session: SessionAuthentication;
@@ -166,6 +183,7 @@ export class Gatehouse {
   readonly cors: Cors;
   /** The one place credentials are ended and the revocation published; the services use it. */
   readonly revocations: Revocations;
+  readonly #relyingParty: RelyingPartySettings;
 
   constructor(settings: GatehouseSettings) {
     if (typeof settings.secretKey !== 'string' || Buffer.byteLength(settings.secretKey) < 32) {
@@ -258,6 +276,42 @@ export class Gatehouse {
       emailThrottle: this.emailThrottle,
       sendActivationEmail: settings.sendActivationEmail,
     });
+    const rpName = settings.webauthn?.rpName ?? 'Gatehouse';
+    this.#relyingParty = Object.freeze({
+      id: settings.webauthn?.rpId ?? null,
+      name: rpName,
+      origins: Object.freeze([...(settings.webauthn?.origins ?? [])]),
+      allowedHosts,
+    });
+    const box = createSecretBox({
+      secretKey: settings.secretKey,
+      fallbackKeys: settings.secretKeyFallbacks,
+      random,
+    });
+    this.mfa = new SecondFactors({
+      totpDevices: stores.totpDevices,
+      recoveryCodes: stores.recoveryCodes,
+      pendingLogins: stores.pendingLogins,
+      users: stores.users,
+      box,
+      revocations: this.revocations,
+      loginThrottle: this.loginThrottle,
+      events: this.events,
+      issuer: settings.mfa?.issuer ?? rpName,
+      clock,
+      random,
+    });
+    this.passkeys = new Passkeys({
+      store: stores.passkeys,
+      challenges: stores.webauthnChallenges,
+      users: stores.users,
+      revocations: this.revocations,
+      events: this.events,
+      secretKey: settings.secretKey,
+      clock,
+      random,
+    });
+    const required = settings.mfa?.required ?? 'off';
     this.authenticators = Object.freeze({
       session: new SessionAuthentication(this.sessions),
       token: new TokenAuthentication(this.tokens),
@@ -272,7 +326,17 @@ export class Gatehouse {
       throttles: defaults.throttles ?? [],
       parsers: defaults.parsers,
       csrf: this.csrf,
+      gate: required === 'off' ? null : new MfaRequired(this.mfa, required),
     });
+  }
+
+  /**
+   * The WebAuthn relying party of a request: the configured RP id, name and
+   * origins, or the request's own host and origin; null for a host that is
+   * not allowed when nothing is configured.
+   */
+  relyingParty(req: AuthRequest): RelyingParty | null {
+    return relyingParty(req, this.#relyingParty);
   }
 
   #authenticator(name: AuthenticatorName): Authenticator {

@@ -45,6 +45,11 @@ export type { TokenPair } from './jwt/jwt-service.ts';
 export { type JwtAlgorithm, JwtKeys, type PublicJwk } from './jwt/keys.ts';
 export { commandOrigin, type Origin } from './logging/security-events.ts';
 export type { SecurityEvent, SecurityEventName, SecurityLog } from './logging/security-log.ts';
+// Second factors and passkeys: the services behind gh.mfa and gh.passkeys.
+export type { MfaRequirement } from './mfa/mfa-required.ts';
+export type { Passkeys } from './mfa/passkeys.ts';
+export type { RelyingParty } from './mfa/relying-party.ts';
+export type { SecondFactors } from './mfa/second-factors.ts';
 export { type OpenOptions, openGatehouse } from './open.ts';
 // DRF's policy classes.
 export * from './permissions/index.ts';
@@ -69,6 +74,7 @@ export type {
   Authentication,
   Authenticator,
   CsrfCheck,
+  Gate,
   Permission,
   RequestContext,
   Throttle,
@@ -79,4 +85,15 @@ export type {
 // Views: the library's endpoints, and your own.
 export type { Handler, Renderer, View, ViewContext, ViewDefinition, ViewMethod } from './view.ts';
 export { NO_STORE, type Route, type RouteGroup, type UrlOptions } from './views/index.ts';
+// Logins: the one place a login is completed (a second step when the user has one), for your own login views.
+export {
+  clearBindingCookie,
+  completeLogin,
+  issueLogin,
+  type LoginKind,
+  MFA_BINDING_COOKIE,
+  requestBinding,
+  startSecondStep,
+} from './views/login.ts';
+export { passkeyJson } from './views/passkeys.ts';
 export { drfDate, sessionJson, tokenJson, userJson } from './views/serialize.ts';

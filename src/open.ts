@@ -117,6 +117,8 @@ export async function openGatehouse(config: Config, options: OpenOptions = {}): 
       djangoTimeZone: config.djangoTimeZone,
       jwt: { accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime },
       cors: { allowedOrigins: config.corsAllowedOrigins, allowCredentials: config.corsAllowCredentials },
+      mfa: { required: config.mfaRequired },
+      webauthn: { rpId: config.webauthnRpId, rpName: config.webauthnRpName, origins: config.webauthnOrigins },
       obtainedTokens: { limitPerUser: config.tokenLimitPerUser, unusedTtl: config.unusedTokenTtl },
       securityLog: config.securityLog === 'stdout' ? stdoutLog : undefined,
       ...options,

@@ -2,7 +2,7 @@ import { ApiError, AuthenticationFailed, NotAuthenticated, PermissionDenied, Thr
 import { parseBody } from './http/body.ts';
 import type { SetCookie } from './http/cookie.ts';
 import type { AuthRequest } from './request.ts';
-import type { Authenticator, CsrfCheck, Permission, RequestContext, Throttle } from './types.ts';
+import type { Authenticator, CsrfCheck, Gate, Permission, RequestContext, Throttle } from './types.ts';
 
 /** The policy of one view: DRF's `authentication_classes`, `permission_classes`, `throttle_classes`. */
 export interface Policy {
@@ -16,6 +16,8 @@ export interface Policy {
    * authentication: the session login, logout and register endpoints (login CSRF).
    */
   alwaysCheckCsrf?: boolean;
+  /** Runs on the authenticated context before permissions (see `Gate`); null or absent: none. */
+  gate?: Gate | null;
 }
 
 const CSRF_SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
@@ -56,6 +58,7 @@ export async function runPipeline(
       break;
     }
     authenticated?.(ctx);
+    if (policy.gate && ctx.user) await policy.gate.check(ctx);
     await checkPermissions(ctx, policy);
     if (policy.throttles.length > 0) await checkThrottles(ctx, policy.throttles);
     return ctx;

@@ -56,6 +56,16 @@ export interface Permission {
   hasObjectPermission?(ctx: RequestContext, obj: unknown): boolean | Promise<boolean>;
 }
 
+/**
+ * A check of the authenticated account that every view runs after
+ * authentication (and CSRF) and before permissions, configured once by the
+ * composition root — such as `GATEHOUSE_MFA_REQUIRED`'s "set up a second
+ * factor first". It throws an ApiError to refuse; a view opts out with `gate: null`.
+ */
+export interface Gate {
+  check(ctx: RequestContext): void | Promise<void>;
+}
+
 export type ThrottleDecision = { allowed: true } | { allowed: false; wait: number | null };
 
 /** DRF's throttle class. */

@@ -97,6 +97,7 @@ export function createView<const P extends readonly Permission[] = readonly Perm
     throttles: definition.throttles ?? defaults.throttles,
     csrf: definition.csrf ?? defaults.csrf,
     alwaysCheckCsrf: definition.alwaysCheckCsrf ?? false,
+    gate: definition.gate === undefined ? defaults.gate : definition.gate,
   };
   const handlers = definition.handlers as Partial<Record<ViewMethod, Handler>>;
   const parsers = definition.parsers ?? defaults.parsers ?? DEFAULT_PARSERS;

@@ -1,6 +1,7 @@
 /**
- * The Gatehouse single-page app: register, log in, dashboard, articles,
- * sessions, API tokens, log out, and the account's life (the links the
+ * The Gatehouse single-page app: register, log in (with a second factor or a
+ * passkey), dashboard, articles, sessions, API tokens, security (TOTP,
+ * recovery codes, passkeys), log out, and the account's life (the links the
  * account mails carry, forgotten passwords, changing one's e-mail, username
  * and password, closing the account) — a same-origin client of the reference
  * server using session authentication with Django's CSRF protocol.
@@ -412,6 +413,7 @@ const screens: Record<string, Screen> = {
   resetConfirm: { title: 'Choose a new password', auth: 'any', render: resetConfirmScreen },
   activate: { title: 'Activate your account', auth: 'any', render: activateScreen },
   emailConfirm: { title: 'Confirm your new email address', auth: 'any', render: emailConfirmScreen },
+  security: { title: 'Security', auth: 'user', render: securityScreen },
 };
 
 /** The routes the account mails link to (djoser's ACTIVATION_URL, PASSWORD_RESET_CONFIRM_URL), and the form that asks for one. */
@@ -483,6 +485,7 @@ function header(active: string): HTMLElement {
         link('sessions', 'Sessions'),
         link('tokens', 'API tokens'),
         link('account', 'Account'),
+        link('security', 'Security'),
       ]
     : [link('articles', 'Articles'), link('login', 'Log in'), link('register', 'Register')];
   const account = state.user
@@ -583,26 +586,30 @@ function loginScreen(): Node[] {
     required: true,
     autocomplete: 'current-password',
   });
+  const card = h('section', { className: 'card narrow' });
   const { form } = apiForm({
     label: 'Log in',
     fields: [username, password],
     submit: 'Log in',
     onSubmit: async (values) => {
-      const data = await api<{ user: User }>('POST', '/api/login/', {
+      const data = await api<LoginAnswer>('POST', '/api/login/', {
         username: values.username,
         password: values.password,
       });
-      state.user = data.user;
-      state.lastUsername = data.user.username;
-      // Login rotates the CSRF secret; fetch the new token as the contract says.
-      await refreshCsrfToken();
-      navigate('dashboard');
+      // A user with two-factor authentication: the password was right, the code comes next.
+      if ('mfa_required' in data) {
+        card.replaceChildren(codeStep(data.ephemeral_token, () => card.replaceChildren(form)));
+        return;
+      }
+      await loggedIn(data.user);
     },
   });
+  card.append(form);
   return [
     h('p', { className: 'lead' }, 'Log in to manage your articles, sessions and API tokens.'),
-    h('section', { className: 'card narrow' }, form),
+    card,
     h('p', { className: 'muted' }, h('a', { href: '#/password/reset' }, 'Forgot your password?')),
+    passkeySignInPanel(),
     h('p', { className: 'muted' }, 'No account yet? ', h('a', { href: '#/register' }, 'Register')),
   ];
 }
@@ -612,6 +619,23 @@ function activationRequired(): boolean {
   return (
     document.querySelector('meta[name="gatehouse-send-activation-email"]')?.getAttribute('content') === '1'
   );
+}
+
+/** After any login: the user, the rotated CSRF token, and the dashboard (or the setup a policy asks for). */
+async function loggedIn(user: User): Promise<void> {
+  state.user = user;
+  state.lastUsername = user.username;
+  // Login rotates the CSRF secret; fetch the new token as the contract says.
+  await refreshCsrfToken();
+  const refused = await api('GET', '/api/me/').then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (refused instanceof ApiError && (refused.data as { detail?: unknown } | null)?.detail === MFA_REQUIRED) {
+    navigate('security', { kind: 'info', text: `${MFA_REQUIRED} Set it up below to continue.` });
+    return;
+  }
+  navigate('dashboard');
 }
 
 function registerScreen(): Node[] {
@@ -1288,6 +1312,551 @@ function accountScreen(): Node[] {
     section('Password', passwordForm.form),
     section('Delete account', deleteForm.form),
   ];
+}
+
+// ---------------------------------------------------------------------------
+// Two-factor authentication and passkeys (docs/mfa.md): the code step of the
+// log-in screen, "Sign in with a passkey", and the Security screen. Kept
+// together, apart from the rest, so the other screens stay as they were.
+
+interface MfaStatus {
+  mfa_enabled: boolean;
+  created_at: string | null;
+  last_used_at: string | null;
+}
+
+interface TotpActivation {
+  secret: string;
+  totp_url: string;
+  qr_code_data_uri: string;
+  activation_token: string;
+}
+
+interface PasskeyInfo {
+  id: number;
+  name: string;
+  credential_id: string;
+  created_at: string;
+  last_used_at: string | null;
+  transports: string[];
+  discoverable: boolean | null;
+}
+
+type LoginAnswer = { user: User } | { ephemeral_token: string; mfa_required: true };
+
+const MFA_REQUIRED = 'Two-factor authentication must be enabled for this account.';
+
+/** The second step of a login: a TOTP code or a recovery code for the ephemeral token. */
+function codeStep(ephemeralToken: string, startOver: () => void): HTMLElement {
+  const code = field('Code', 'code', {
+    required: true,
+    autocomplete: 'one-time-code',
+    maxlength: 9,
+    hint: 'The 6-digit code from your authenticator app, or one of your recovery codes.',
+  });
+  const back = h(
+    'button',
+    { type: 'button', className: 'btn btn-secondary', onclick: startOver },
+    'Start over',
+  );
+  const { form } = apiForm({
+    label: 'Two-factor authentication',
+    fields: [code],
+    submit: 'Verify',
+    actions: [back],
+    onSubmit: async (values) => {
+      const data = await api<{ user: User }>('POST', '/auth/mfa/verify/', {
+        ephemeral_token: ephemeralToken,
+        code: values.code,
+      });
+      await loggedIn(data.user);
+    },
+  });
+  queueMicrotask(() => code.control.focus());
+  return h('div', {}, h('h2', {}, 'Two-factor authentication'), form);
+}
+
+// WebAuthn speaks ArrayBuffers; the API speaks base64url (the JSON forms of the options and credentials).
+
+function fromBase64url(text: string): ArrayBuffer {
+  const base64 = text.replaceAll('-', '+').replaceAll('_', '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+function toBase64url(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+}
+
+type CredentialDescriptorJson = { id: string; type: 'public-key'; transports?: AuthenticatorTransport[] };
+
+function descriptors(list: CredentialDescriptorJson[] | undefined): PublicKeyCredentialDescriptor[] {
+  return (list ?? []).map((c) => ({ type: c.type, id: fromBase64url(c.id), transports: c.transports }));
+}
+
+/** What `navigator.credentials` refused, in words, as an error the forms show. */
+function webauthnFailure(error: unknown): ApiError {
+  const name = error instanceof DOMException ? error.name : '';
+  const text =
+    name === 'NotAllowedError'
+      ? 'The passkey request was cancelled or timed out.'
+      : name === 'InvalidStateError'
+        ? 'This authenticator already holds a passkey for this account.'
+        : 'Your browser could not use a passkey here.';
+  return new ApiError(0, { detail: text });
+}
+
+/** `navigator.credentials.create()` from the server's creation options, answered as the JSON the server reads. */
+async function createPasskey(options: Record<string, unknown>): Promise<unknown> {
+  const json = options as {
+    challenge: string;
+    user: { id: string; name: string; displayName: string };
+    excludeCredentials?: CredentialDescriptorJson[];
+  } & Record<string, unknown>;
+  let credential: PublicKeyCredential;
+  try {
+    credential = (await navigator.credentials.create({
+      publicKey: {
+        ...(json as unknown as PublicKeyCredentialCreationOptions),
+        challenge: fromBase64url(json.challenge),
+        user: { ...json.user, id: fromBase64url(json.user.id) },
+        excludeCredentials: descriptors(json.excludeCredentials),
+      },
+    })) as PublicKeyCredential;
+  } catch (error) {
+    throw webauthnFailure(error);
+  }
+  const response = credential.response as AuthenticatorAttestationResponse;
+  return {
+    id: credential.id,
+    rawId: toBase64url(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment,
+    response: {
+      clientDataJSON: toBase64url(response.clientDataJSON),
+      attestationObject: toBase64url(response.attestationObject),
+      transports: response.getTransports ? response.getTransports() : [],
+    },
+    clientExtensionResults: credential.getClientExtensionResults(),
+  };
+}
+
+/** `navigator.credentials.get()` from the server's request options, answered as the JSON the server reads. */
+async function getPasskey(options: Record<string, unknown>): Promise<unknown> {
+  const json = options as { challenge: string; allowCredentials?: CredentialDescriptorJson[] } & Record<
+    string,
+    unknown
+  >;
+  let credential: PublicKeyCredential;
+  try {
+    credential = (await navigator.credentials.get({
+      publicKey: {
+        ...(json as unknown as PublicKeyCredentialRequestOptions),
+        challenge: fromBase64url(json.challenge),
+        allowCredentials: descriptors(json.allowCredentials),
+      },
+    })) as PublicKeyCredential;
+  } catch (error) {
+    throw webauthnFailure(error);
+  }
+  const response = credential.response as AuthenticatorAssertionResponse;
+  return {
+    id: credential.id,
+    rawId: toBase64url(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment,
+    response: {
+      clientDataJSON: toBase64url(response.clientDataJSON),
+      authenticatorData: toBase64url(response.authenticatorData),
+      signature: toBase64url(response.signature),
+      userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
+    },
+    clientExtensionResults: credential.getClientExtensionResults(),
+  };
+}
+
+const passkeysSupported = () => typeof window.PublicKeyCredential === 'function';
+
+/** "Sign in with a passkey": the discoverable flow, no username asked, no second step after it. */
+function passkeySignInPanel(): Node {
+  if (!passkeysSupported())
+    return h('p', { className: 'muted' }, 'This browser cannot sign in with a passkey.');
+  const status = h('div', { hidden: true });
+  const button = actionButton(
+    'Sign in with a passkey',
+    { className: 'btn btn-secondary' },
+    async () => {
+      status.hidden = true;
+      const { session_id, ...options } = await api<{ session_id: string } & Record<string, unknown>>(
+        'POST',
+        '/auth/passkeys/login/begin/',
+        {},
+      );
+      const credential = await getPasskey(options);
+      const data = await api<{ user: User }>('POST', '/auth/passkeys/login/complete/', {
+        credential,
+        session_id,
+      });
+      await loggedIn(data.user);
+    },
+    (error) => flash(status, { kind: 'error', text: errorSummary(error) }),
+  );
+  return h(
+    'section',
+    { className: 'card narrow passkey-signin', 'aria-label': 'Passkey' },
+    status,
+    h('p', {}, 'Have a passkey on this device or your phone? No password needed.'),
+    button,
+  );
+}
+
+function securityScreen(): Node[] {
+  const status = h('div', { hidden: true });
+  return [
+    h(
+      'p',
+      { className: 'lead' },
+      'Protect your account with a code from an authenticator app, and sign in with passkeys. ' +
+        'Each change here asks for your password and logs out your other sessions.',
+    ),
+    status,
+    twoFactorSection(status),
+    passkeysSection(status),
+  ];
+}
+
+/** The TOTP part of the Security screen: its state, setting it up, the recovery codes, turning it off. */
+function twoFactorSection(status: HTMLElement): HTMLElement {
+  const body = h('div', {});
+  const section = h(
+    'section',
+    { className: 'card', 'aria-labelledby': 'two-factor-title' },
+    h('h2', { id: 'two-factor-title' }, 'Two-factor authentication'),
+    body,
+  );
+  const report = (error: unknown) => flash(status, { kind: 'error', text: errorSummary(error) });
+  const { slot, reload } = loader(
+    'two-factor status',
+    () => api<MfaStatus>('GET', '/auth/mfa/status/'),
+    (s, into) => {
+      if (!s.mfa_enabled) {
+        const setup = h('div', {});
+        const begin = actionButton(
+          'Set up two-factor authentication',
+          { className: 'btn btn-primary' },
+          async () => {
+            const activation = await api<TotpActivation>('GET', '/auth/mfa/totp/activate/');
+            setup.replaceChildren(setupPanel(activation));
+            begin.hidden = true;
+          },
+          report,
+        );
+        into.append(
+          h(
+            'p',
+            {},
+            h('span', { className: 'badge badge-warn' }, 'Off'),
+            ' Your password alone logs you in.',
+          ),
+          setup,
+          begin,
+        );
+        return;
+      }
+      const codes = h('div', {});
+      into.append(
+        h(
+          'p',
+          {},
+          h('span', { className: 'badge' }, 'On'),
+          ' Since ',
+          formatDate(s.created_at),
+          '. Last used: ',
+          formatDate(s.last_used_at),
+          '.',
+        ),
+        codes,
+        h(
+          'div',
+          { className: 'item-actions' },
+          actionButton(
+            'Show recovery codes',
+            { className: 'btn btn-secondary' },
+            async () => {
+              const data = await api<{ codes: string[] }>('GET', '/auth/mfa/recovery-codes/');
+              codes.replaceChildren(recoveryCodesPanel(data.codes, 'Your unused recovery codes'));
+            },
+            report,
+          ),
+        ),
+        passwordForm(
+          'New recovery codes',
+          'Regenerate recovery codes',
+          'The old codes stop working.',
+          async (password) => {
+            const data = await api<{ codes: string[] }>('POST', '/auth/mfa/recovery-codes/regenerate/', {
+              current_password: password,
+            });
+            codes.replaceChildren(recoveryCodesPanel(data.codes, 'Your new recovery codes'));
+          },
+        ),
+        passwordForm(
+          'Turn off two-factor authentication',
+          'Turn off two-factor authentication',
+          'Your password alone will log you in again; your recovery codes are deleted.',
+          async (password) => {
+            await api('POST', '/auth/mfa/totp/deactivate/', { current_password: password });
+            flash(status, { kind: 'success', text: 'Two-factor authentication is off.' });
+            await reload();
+          },
+          'btn btn-danger',
+        ),
+      );
+    },
+  );
+
+  /** Scan the QR code (or type the key), then confirm with a code and the password. */
+  function setupPanel(activation: TotpActivation): HTMLElement {
+    const code = field('Code from the app', 'code', {
+      required: true,
+      autocomplete: 'one-time-code',
+      maxlength: 9,
+      hint: 'The 6-digit code your app shows for Gatehouse.',
+    });
+    const password = field('Current password', 'current_password', {
+      type: 'password',
+      required: true,
+      autocomplete: 'current-password',
+    });
+    const panel = h('div', { className: 'totp-setup' });
+    const { form } = apiForm({
+      label: 'Turn on two-factor authentication',
+      fields: [code, password],
+      submit: 'Turn on',
+      onSubmit: async (values) => {
+        const data = await api<{ recovery_codes: string[] }>('POST', '/auth/mfa/totp/activate/', {
+          activation_token: activation.activation_token,
+          code: values.code,
+          current_password: values.current_password,
+        });
+        flash(status, { kind: 'success', text: 'Two-factor authentication is on.' });
+        await reload();
+        slot.prepend(recoveryCodesPanel(data.recovery_codes, 'Save your recovery codes'));
+      },
+    });
+    panel.append(
+      h('h3', {}, 'Scan this QR code with your authenticator app'),
+      h('img', {
+        className: 'qr-code',
+        src: activation.qr_code_data_uri,
+        alt: 'QR code of your two-factor secret, for an authenticator app',
+        width: 200,
+        height: 200,
+      }),
+      h(
+        'p',
+        {},
+        'Cannot scan it? Enter this key: ',
+        h('code', { className: 'totp-secret', 'aria-label': 'Secret key' }, activation.secret),
+      ),
+      form,
+    );
+    return panel;
+  }
+
+  body.append(slot);
+  return section;
+}
+
+/** The recovery codes, shown after they are made (and on request): each works once. */
+function recoveryCodesPanel(codes: string[], title: string): HTMLElement {
+  const id = nextId('recovery');
+  return h(
+    'div',
+    { className: 'reveal recovery', 'aria-labelledby': id },
+    h('h3', { id }, title),
+    h(
+      'p',
+      {},
+      'Each code logs you in once if you lose your phone. Keep them somewhere safe, like a password manager.',
+    ),
+    codes.length === 0
+      ? h('p', { className: 'empty' }, 'No unused recovery codes left. Regenerate them.')
+      : h(
+          'ul',
+          { className: 'recovery-codes', 'aria-label': 'Recovery codes' },
+          ...codes.map((c) => h('li', {}, h('code', {}, c))),
+        ),
+  );
+}
+
+/** A form with one "Current password" field, for the changes that need a fresh proof. */
+function passwordForm(
+  label: string,
+  submit: string,
+  hint: string,
+  run: (password: string) => Promise<void>,
+  className = 'btn btn-secondary',
+): HTMLElement {
+  const password = field('Current password', 'current_password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+    hint,
+  });
+  const handle = apiForm({
+    label,
+    fields: [password],
+    submit,
+    onSubmit: async (values) => {
+      await run(values.current_password);
+      handle.reset();
+    },
+  });
+  handle.form.querySelector('button[type="submit"]')?.setAttribute('class', className);
+  return h('details', { className: 'sub-form' }, h('summary', {}, label), handle.form);
+}
+
+/** The passkeys part of the Security screen: add one, rename it, remove it. */
+function passkeysSection(status: HTMLElement): HTMLElement {
+  const list = loader(
+    'passkeys',
+    () => api<PasskeyInfo[]>('GET', '/auth/passkeys/'),
+    (passkeys, into) => {
+      if (passkeys.length === 0) {
+        into.append(h('p', { className: 'empty' }, 'No passkeys yet.'));
+        return;
+      }
+      into.append(h('ul', { className: 'passkeys', 'aria-label': 'Your passkeys' }, ...passkeys.map(item)));
+    },
+  );
+
+  function item(p: PasskeyInfo): HTMLElement {
+    const li = h('li', { className: 'passkey' });
+    const show = () =>
+      li.replaceChildren(
+        h('strong', {}, p.name),
+        h(
+          'span',
+          { className: 'meta' },
+          ' · added ',
+          formatDate(p.created_at),
+          ' · last used ',
+          formatDate(p.last_used_at),
+        ),
+        h(
+          'div',
+          { className: 'item-actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              className: 'btn btn-secondary btn-small',
+              'aria-label': `Rename passkey “${p.name}”`,
+              onclick: rename,
+            },
+            'Rename',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              className: 'btn btn-danger btn-small',
+              'aria-label': `Remove passkey “${p.name}”`,
+              onclick: remove,
+            },
+            'Remove',
+          ),
+        ),
+      );
+    const cancel = () =>
+      h('button', { type: 'button', className: 'btn btn-secondary', onclick: show }, 'Cancel');
+    const rename = () => {
+      const name = field('Passkey name', 'name', { required: true, maxlength: 255, value: p.name });
+      const { form } = apiForm({
+        label: `Rename passkey “${p.name}”`,
+        fields: [name],
+        submit: 'Save',
+        actions: [cancel()],
+        onSubmit: async (values) => {
+          const data = await api<{ name: string }>('PATCH', `/auth/passkeys/${p.id}/`, { name: values.name });
+          p = { ...p, name: data.name };
+          flash(status, { kind: 'success', text: `Renamed the passkey to “${data.name}”.` });
+          show();
+        },
+      });
+      li.replaceChildren(form);
+      name.control.focus();
+    };
+    const remove = () => {
+      const password = field('Current password', 'current_password', {
+        type: 'password',
+        required: true,
+        autocomplete: 'current-password',
+        hint: `“${p.name}” will no longer sign you in.`,
+      });
+      const { form } = apiForm({
+        label: `Remove passkey “${p.name}”`,
+        fields: [password],
+        submit: 'Remove passkey',
+        actions: [cancel()],
+        onSubmit: async (values) => {
+          await api('DELETE', `/auth/passkeys/${p.id}/`, { current_password: values.current_password });
+          flash(status, { kind: 'success', text: `Removed the passkey “${p.name}”.` });
+          await list.reload();
+        },
+      });
+      li.replaceChildren(form);
+      password.control.focus();
+    };
+    show();
+    return li;
+  }
+
+  const name = field('Passkey name', 'name', { maxlength: 255, hint: 'Optional, e.g. “Laptop”.' });
+  const password = field('Current password', 'current_password', {
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+  });
+  const add = apiForm({
+    label: 'Add a passkey',
+    fields: [name, password],
+    submit: 'Add a passkey',
+    onSubmit: async (values) => {
+      const options = await api<Record<string, unknown>>('POST', '/auth/passkeys/register/begin/', {
+        name: values.name,
+      });
+      const credential = await createPasskey(options);
+      const created = await api<PasskeyInfo>('POST', '/auth/passkeys/register/complete/', {
+        credential,
+        name: values.name,
+        current_password: values.current_password,
+      });
+      add.reset();
+      flash(status, { kind: 'success', text: `Added the passkey “${created.name}”.` });
+      await list.reload();
+    },
+  });
+  return h(
+    'section',
+    { className: 'card', 'aria-labelledby': 'passkeys-title' },
+    h('h2', { id: 'passkeys-title' }, 'Passkeys'),
+    h(
+      'p',
+      { className: 'muted' },
+      'A passkey signs you in with your fingerprint, face or device PIN — no password, no code.',
+    ),
+    list.slot,
+    passkeysSupported()
+      ? h('div', { className: 'sub-form' }, h('h3', {}, 'Add a passkey'), add.form)
+      : h('p', { className: 'muted' }, 'This browser does not support passkeys.'),
+  );
 }
 
 // ---------------------------------------------------------------------------

@@ -3,12 +3,17 @@ import {
   type ApiResponse,
   type AuthRequest,
   charFields,
+  clearBindingCookie,
   escapeHtml,
   type Gatehouse,
   iriToUri,
   isSafeRedirect,
   type Route,
+  requestBinding,
+  type SetCookie,
+  startSecondStep,
   Throttled,
+  type User,
   ValidationError,
   type View,
 } from '../../src/index.ts';
@@ -86,6 +91,22 @@ function form(token: string, next: string, error?: string, fieldErrors: FieldErr
 <p><a href="/#/password/reset">Forgot your password?</a></p>`;
 }
 
+/**
+ * The second step of the form, for a user with two-factor authentication:
+ * the ephemeral token travels in a hidden field (bound to this browser by
+ * the HttpOnly cookie set beside the form), the code in a visible one.
+ */
+function codeForm(token: string, next: string, ephemeralToken: string, error?: string): string {
+  return `<h1>Gatehouse REST framework</h1><h2>Two-factor authentication</h2>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/api-auth/login/">
+<input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(token)}">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
+<input type="hidden" name="ephemeral_token" value="${escapeHtml(ephemeralToken)}">
+<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+<label for="id_code">Code</label><input type="text" name="code" id="id_code" autocomplete="one-time-code" inputmode="text" maxlength="9" required autofocus>
+<button type="submit">Verify</button></form>`;
+}
+
 /** DRF's browsable-API login and logout (`rest_framework.urls`), as HTML forms with `csrfmiddlewaretoken`. */
 export function browsableAuthRoutes(gh: Gatehouse): Route[] {
   const login = gh.view({
@@ -103,6 +124,7 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
         const data = ctx.data() as Record<string, string>;
         const next = data.next || ctx.req.query.get('next') || '';
         const retry = () => gh.csrfFor(ctx.req);
+        if (data.ephemeral_token !== undefined) return secondStep(ctx.req, data, next);
         // Django's AuthenticationForm: an invalid field re-renders the form; nothing is looked up.
         const fields = loginForm(data);
         if (!fields.valid) {
@@ -121,16 +143,76 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
           const { token, cookie } = retry();
           return page(200, form(token, next, BAD_LOGIN), { cookies: [cookie] });
         }
-        const { cookies } = await gh.login(ctx.req, user);
-        return {
-          status: 302,
-          headers: { location: redirectTarget(ctx.req, next), 'content-length': '0' },
-          cookies,
-          text: '',
-        };
+        if (await gh.mfa.isEnabled(user.id)) {
+          // The password was right: no session yet, the code first.
+          const started = await startSecondStep(gh, ctx.req, user, 'browsable');
+          const { token, cookie } = retry();
+          return page(200, codeForm(token, next, started.token), {
+            cookies: [cookie, ...started.cookies],
+            title: 'Two-factor authentication',
+          });
+        }
+        return loggedIn(ctx.req, user, next);
       },
     },
   });
+
+  async function loggedIn(
+    req: AuthRequest,
+    user: User,
+    next: string,
+    extra: SetCookie[] = [],
+  ): Promise<ApiResponse> {
+    const { cookies } = await gh.login(req, user);
+    return {
+      status: 302,
+      headers: { location: redirectTarget(req, next), 'content-length': '0' },
+      cookies: [...cookies, ...extra],
+      text: '',
+    };
+  }
+
+  /**
+   * The code step: the contract's `Invalid code.` (or a field error) keeps the
+   * form; a dead token, or one of a token or JWT login, starts over.
+   */
+  async function secondStep(req: AuthRequest, data: unknown, next: string): Promise<ApiResponse> {
+    const { token, cookie } = gh.csrfFor(req);
+    const startOver = () =>
+      page(200, form(token, next, 'Invalid or expired token. Log in again.'), { cookies: [cookie] });
+    const codeStep = (ephemeral: string, error: string, status = 200, headers: Record<string, string> = {}) =>
+      page(status, codeForm(token, next, ephemeral, error), {
+        cookies: [cookie],
+        headers,
+        title: 'Two-factor authentication',
+      });
+    let ephemeral: string;
+    try {
+      ephemeral = charFields(data, { ephemeral_token: { maxLength: 64 } }).ephemeral_token;
+    } catch (error) {
+      if (error instanceof ValidationError) return startOver();
+      throw error;
+    }
+    const record = await gh.mfa.pendingLogin(ephemeral, (kind) => requestBinding(req, kind));
+    // Only a session login is finished here: a token or JWT login is finished by /auth/mfa/verify/ alone.
+    if (record === null || (record.kind !== 'browsable' && record.kind !== 'session')) return startOver();
+    let code: string;
+    try {
+      code = charFields(data, { code: { maxLength: 9 } }).code;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return codeStep(ephemeral, ((error.body as Record<string, string[]>).code ?? []).join(' '));
+    }
+    let outcome: Awaited<ReturnType<typeof gh.mfa.completeLogin>>;
+    try {
+      outcome = await gh.mfa.completeLogin({ record, code, origin: req });
+    } catch (error) {
+      if (!(error instanceof Throttled)) throw error;
+      return codeStep(ephemeral, error.detail ?? '', 429, error.headers);
+    }
+    if (outcome.ok) return loggedIn(req, outcome.user, next, [clearBindingCookie(gh)]);
+    return outcome.error === 'code' ? codeStep(ephemeral, 'Invalid code.') : startOver();
+  }
 
   const logout = gh.view({
     name: 'Log out',

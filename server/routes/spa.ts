@@ -9,7 +9,9 @@ const ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#2b4acb" d="M1 2h3v2h2V2h4v2h2V2h3v13h-5v-4a2 2 0 0 0-4 0v4H1z"/></svg>';
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+  // data: images for the TOTP QR code, which /auth/mfa/totp/activate/ sends as a data URI.
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
 };

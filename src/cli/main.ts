@@ -22,7 +22,9 @@ import { createtoken } from './commands/createtoken.ts';
 import { createuser } from './commands/createuser.ts';
 import { deactivateuser } from './commands/deactivateuser.ts';
 import { flushexpiredtokens } from './commands/flushexpiredtokens.ts';
+import { mfa } from './commands/mfa.ts';
 import { migrate } from './commands/migrate.ts';
+import { resetmfa } from './commands/resetmfa.ts';
 import { revoketoken } from './commands/revoketoken.ts';
 import { sendtestemail } from './commands/sendtestemail.ts';
 import { sessions } from './commands/sessions.ts';
@@ -39,6 +41,8 @@ export const commands: readonly Command[] = [
   revoketoken,
   sessions,
   clearsessions,
+  mfa,
+  resetmfa,
   flushexpiredtokens,
   migrate,
   sendtestemail,

@@ -28,7 +28,17 @@ export type SecurityEventName =
   | 'account_deleted'
   | 'username_changed'
   | 'email_changed'
-  | 'email_failed';
+  | 'email_failed'
+  | 'mfa_challenged'
+  | 'mfa_verified'
+  | 'mfa_failed'
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  | 'recovery_code_used'
+  | 'recovery_codes_regenerated'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'passkey_login_failed';
 
 export interface SecurityEvent {
   event: SecurityEventName;

@@ -13,50 +13,18 @@ import { timingSafeEqual } from '../internal/timing-safe-equal.ts';
  * bound to the client that started it, and is consumed by its success.
  */
 
+import type { PendingLogin, PendingLoginKind, PendingLoginStore } from '../stores/types.ts';
+
+export { MemoryPendingLoginStore } from '../stores/memory/pending-login-store.ts';
+export type { PendingLogin, PendingLoginStore } from '../stores/types.ts';
+
 /** Which login endpoint started it, so `verify` answers exactly as that one would have. */
-export type LoginKind = 'session' | 'token' | 'authtoken' | 'jwt' | 'browsable';
+export type LoginKind = PendingLoginKind;
 
 export const PENDING_LOGIN_TTL_MS = 300_000;
 export const PENDING_LOGIN_MAX_ATTEMPTS = 5;
 const TOKEN_BYTES = 32; // 256 bits; the token is a bearer credential for half a login
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-export interface PendingLogin {
-  /** SHA-256 (hex) of the ephemeral token: a dump of the store yields no usable token. */
-  tokenHash: string;
-  kind: LoginKind;
-  userId: number;
-  /** SHA-256 (hex) of what binds the login to its client: see `pendingLoginBinding`. */
-  binding: string;
-  createdAt: number;
-  /** Codes tried so far, counted before each is checked. */
-  attempts: number;
-}
-
-/**
- * What the views need from storage: atomic verbs, as every Gatehouse store.
- * Expiry is part of each verb (a record past `expiresAt` is absent), so a
- * backend's TTL is an optimisation, never the control.
- */
-export interface PendingLoginStore {
-  /** Saves a new record, which no verb returns once `now` reaches `expiresAt`. */
-  create(record: PendingLogin, expiresAt: number): Promise<void>;
-  /** The record, or null when absent or expired. Reads only. */
-  get(tokenHash: string, now: number): Promise<PendingLogin | null>;
-  /**
-   * Atomically: when the record is alive and has had fewer than `maxAttempts`
-   * attempts, add one and return it (with the new count); else null. Called
-   * before a code is checked, so a burst of parallel guesses gets no more
-   * checks than the limit (SECURITY AUTH-09b) — which counting failures
-   * after the check (`recordFailure`) could not promise.
-   */
-  recordAttempt(
-    tokenHash: string,
-    options: { now: number; maxAttempts: number },
-  ): Promise<PendingLogin | null>;
-  /** Atomically gets and deletes: of two concurrent successes, one gets the record and the other null. */
-  consume(tokenHash: string, now: number): Promise<PendingLogin | null>;
-}
 
 /**
  * Starts a second step: the token for the client (shown once) and the record
@@ -175,51 +143,4 @@ export async function verifyPendingLogin(
   const consumed = await store.consume(tokenHash, now);
   if (consumed === null) return { ok: false, error: 'ephemeral_token' };
   return { ok: true, record: consumed };
-}
-
-/**
- * A `PendingLoginStore` in process memory: for tests and the library's
- * single-process default. Each verb runs to completion without awaiting, so
- * it is atomic within the process.
- *
- * ```ts
- * const store = new MemoryPendingLoginStore();
- * ```
- */
-export class MemoryPendingLoginStore implements PendingLoginStore {
-  readonly #records = new Map<string, { record: PendingLogin; expiresAt: number }>();
-
-  async create(record: PendingLogin, expiresAt: number): Promise<void> {
-    this.#records.set(record.tokenHash, { record: { ...record }, expiresAt });
-  }
-
-  async get(tokenHash: string, now: number): Promise<PendingLogin | null> {
-    const entry = this.#alive(tokenHash, now);
-    return entry ? { ...entry.record } : null;
-  }
-
-  async recordAttempt(
-    tokenHash: string,
-    { now, maxAttempts }: { now: number; maxAttempts: number },
-  ): Promise<PendingLogin | null> {
-    const entry = this.#alive(tokenHash, now);
-    if (!entry || entry.record.attempts >= maxAttempts) return null;
-    entry.record.attempts += 1;
-    return { ...entry.record };
-  }
-
-  async consume(tokenHash: string, now: number): Promise<PendingLogin | null> {
-    const entry = this.#alive(tokenHash, now);
-    this.#records.delete(tokenHash);
-    return entry ? { ...entry.record } : null;
-  }
-
-  #alive(tokenHash: string, now: number) {
-    const entry = this.#records.get(tokenHash);
-    if (entry && now >= entry.expiresAt) {
-      this.#records.delete(tokenHash);
-      return undefined;
-    }
-    return entry;
-  }
 }

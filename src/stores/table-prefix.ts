@@ -15,6 +15,11 @@ export const GATEHOUSE_TABLES: readonly string[] = Object.freeze([
   'refresh_tokens',
   'refresh_families',
   'throttle_counters',
+  'totp_devices',
+  'recovery_codes',
+  'pending_logins',
+  'webauthn_challenges',
+  'passkeys',
 ]);
 
 /** The default prefix: `gatehouse_users`, `gatehouse_sessions`, … */

@@ -254,12 +254,182 @@ export interface RevocationBus {
   readonly settleMs?: number;
 }
 
+/**
+ * A user's TOTP authenticator (one per user). `sealedSecret` is the base32
+ * secret sealed by the MFA secret box (AES-GCM under a key derived from
+ * SECRET_KEY): a dump of the store holds no usable secret.
+ */
+export interface TotpDevice {
+  userId: number;
+  sealedSecret: string;
+  /** The RFC 6238 time step of the last code accepted: a code is good once. Null before any. */
+  lastStep: number | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface TotpDeviceStore {
+  get(userId: number): Promise<TotpDevice | null>;
+  /** Saves a new device; false (nothing written) when the user already has one. */
+  create(device: TotpDevice): Promise<boolean>;
+  /**
+   * Atomically records the use of `step`: true when the device still holds
+   * `sealedSecret` and its last step is below `step` (or none), false otherwise
+   * (a replay, or a device replaced in between).
+   */
+  useStep(userId: number, use: { sealedSecret: string; step: number; now: number }): Promise<boolean>;
+  /** Replaces the sealed secret when it is still `from` (a re-seal under the current key). */
+  reseal(userId: number, from: string, to: string): Promise<boolean>;
+  /** Deletes the user's device; false when there was none. */
+  delete(userId: number): Promise<boolean>;
+}
+
+/**
+ * A user's recovery codes: the ten codes sealed together (so the unused ones
+ * can be listed again) and a mask of the used ones (bit i for code i).
+ */
+export interface RecoveryCodeSet {
+  userId: number;
+  sealedCodes: string;
+  usedMask: number;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface RecoveryCodeStore {
+  get(userId: number): Promise<RecoveryCodeSet | null>;
+  /** Saves a new set for the user with no code used, voiding any previous set. */
+  replace(set: { userId: number; sealedCodes: string; createdAt: number }): Promise<void>;
+  /**
+   * Atomically marks code `index` used: true when the user's set is still
+   * `sealedCodes` and that code was unused; false otherwise (already used —
+   * of two concurrent uses one wins — or the set was replaced).
+   */
+  markUsed(userId: number, use: { sealedCodes: string; index: number; now: number }): Promise<boolean>;
+  /** Replaces the sealed codes when they are still `from` (a re-seal under the current key). */
+  reseal(userId: number, from: string, to: string): Promise<boolean>;
+  delete(userId: number): Promise<boolean>;
+}
+
+/** Which login endpoint started a second step, so `verify` answers exactly as that one would have. */
+export type PendingLoginKind = 'session' | 'token' | 'authtoken' | 'jwt' | 'browsable';
+
+/** A login waiting for its second factor (see `mfa/pending-login.ts`). */
+export interface PendingLogin {
+  /** SHA-256 (hex) of the ephemeral token: a dump of the store yields no usable token. */
+  tokenHash: string;
+  kind: PendingLoginKind;
+  userId: number;
+  /** SHA-256 (hex) of what binds the login to its client: a cookie or the client address. */
+  binding: string;
+  createdAt: number;
+  /** Codes tried so far, counted before each is checked. */
+  attempts: number;
+}
+
+/**
+ * Pending second steps: atomic verbs, as every Gatehouse store. Expiry is
+ * part of each verb (a record past `expiresAt` is absent), so a backend's
+ * clean-up is an optimisation, never the control.
+ */
+export interface PendingLoginStore {
+  /** Saves a new record, which no verb returns once `now` reaches `expiresAt`. */
+  create(record: PendingLogin, expiresAt: number): Promise<void>;
+  /** The record, or null when absent or expired. Reads only. */
+  get(tokenHash: string, now: number): Promise<PendingLogin | null>;
+  /**
+   * Atomically: when the record is alive and has had fewer than `maxAttempts`
+   * attempts, add one and return it (with the new count); else null. Called
+   * before a code is checked, so a burst of parallel guesses gets no more
+   * checks than the limit (AUTH-09b).
+   */
+  recordAttempt(
+    tokenHash: string,
+    options: { now: number; maxAttempts: number },
+  ): Promise<PendingLogin | null>;
+  /** Atomically gets and deletes: of two concurrent successes, one gets the record and the other null. */
+  consume(tokenHash: string, now: number): Promise<PendingLogin | null>;
+  /** Drops records that expired before `now`; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+/**
+ * A WebAuthn challenge handed to a browser, kept until its ceremony completes:
+ * `registration:<user id>` (one per user; a new one replaces it) or
+ * `authentication:<session_id>`.
+ */
+export interface WebAuthnChallenge {
+  key: string;
+  /** base64url, as the options carried it. */
+  challenge: string;
+  /** The user registering; null for a login. */
+  userId: number | null;
+  expiresAt: number;
+}
+
+export interface WebAuthnChallengeStore {
+  /** Saves a challenge, replacing any under the same key. */
+  put(challenge: WebAuthnChallenge): Promise<void>;
+  /** Atomically gets and deletes (single use); null when absent or expired at `now`. */
+  consume(key: string, now: number): Promise<WebAuthnChallenge | null>;
+  /** Drops challenges that expired before `now`; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+/** A registered passkey (WebAuthn credential). Nothing in it is secret: it holds a public key. */
+export interface PasskeyRecord {
+  id: number;
+  userId: number;
+  /** base64url without padding; unique across all users. */
+  credentialId: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The signature counter last seen; each use must move it forward (or both stay 0). */
+  counter: number;
+  transports: string[];
+  name: string;
+  /** From the client's `credProps`; null when it did not say. */
+  discoverable: boolean | null;
+  /** A synced passkey (backup-eligible) rather than one bound to a single device. */
+  backedUp: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export type NewPasskeyRecord = Omit<PasskeyRecord, 'id'>;
+
+export interface PasskeyStore {
+  /** Saves a new passkey; null (nothing written) when its credential id is registered already, to anyone. */
+  create(passkey: NewPasskeyRecord): Promise<PasskeyRecord | null>;
+  getByCredentialId(credentialId: string): Promise<PasskeyRecord | null>;
+  /** One of a user's passkeys; null when no such passkey of that user. */
+  get(userId: number, id: number): Promise<PasskeyRecord | null>;
+  /** Newest first. */
+  listByUser(userId: number): Promise<PasskeyRecord[]>;
+  rename(userId: number, id: number, name: string): Promise<PasskeyRecord | null>;
+  delete(userId: number, id: number): Promise<PasskeyRecord | null>;
+  /** Deletes every passkey of a user; returns how many. */
+  deleteByUser(userId: number): Promise<number>;
+  /**
+   * Records a login: sets the counter and last use when the stored counter
+   * is still `expectedCounter` (compare-and-set), so of two logins that read
+   * the same counter only one moves it.
+   */
+  recordUse(id: number, use: { expectedCounter: number; counter: number; now: number }): Promise<boolean>;
+}
+
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   tokens: TokenStore;
   refreshTokens: RefreshTokenStore;
   counters: CounterStore;
+  /** Second factors and passkeys (see docs/mfa.md). */
+  totpDevices: TotpDeviceStore;
+  recoveryCodes: RecoveryCodeStore;
+  pendingLogins: PendingLoginStore;
+  webauthnChallenges: WebAuthnChallengeStore;
+  passkeys: PasskeyStore;
   /** Answers when every backend answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,7 @@ import { NO_STORE, type Route } from './route.ts';
 export function accountTokenViews(gh: Gatehouse): Route[] {
   const login = gh.view({
     name: 'Token Create',
+    gate: null, // a login: reachable without the second factor GATEHOUSE_MFA_REQUIRED asks for
     permissions: [AllowAny],
     headers: NO_STORE,
     handlers: {
@@ -35,6 +36,7 @@ export function accountTokenViews(gh: Gatehouse): Route[] {
 
   const logout = gh.view({
     name: 'Token Destroy',
+    gate: null, // a logout: reachable without the second factor GATEHOUSE_MFA_REQUIRED asks for
     permissions: [IsAuthenticated],
     headers: NO_STORE,
     handlers: {

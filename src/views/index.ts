@@ -3,6 +3,8 @@ import type { Gatehouse } from '../gatehouse.ts';
 import { accountViews } from './accounts.ts';
 import { healthViews } from './health.ts';
 import { jwtViews } from './jwt.ts';
+import { mfaViews } from './mfa.ts';
+import { passkeyViews } from './passkeys.ts';
 import type { Route, RouteGroup } from './route.ts';
 import { sessionViews } from './session.ts';
 import { tokenViews } from './tokens.ts';
@@ -23,6 +25,8 @@ const GROUPS: Record<RouteGroup, (gh: Gatehouse) => Route[]> = {
   tokens: tokenViews,
   jwt: (gh) => jwtViews(gh),
   accounts: accountViews,
+  mfa: mfaViews,
+  passkeys: passkeyViews,
 };
 
 /**

@@ -1,8 +1,10 @@
 import type { Gatehouse } from '../gatehouse.ts';
+import type { SetCookie } from '../http/cookie.ts';
 import { RefreshRefused } from '../jwt/jwt-service.ts';
-import type { AuthRequest } from '../request.ts';
+import { pendingLoginBinding } from '../mfa/pending-login.ts';
+import { type AuthRequest, cookie } from '../request.ts';
 import { type ApiResponse, jsonResponse } from '../response.ts';
-import type { User } from '../stores/types.ts';
+import type { PendingLoginKind, User } from '../stores/types.ts';
 import { userJson } from './serialize.ts';
 
 /**
@@ -18,9 +20,19 @@ export type LoginKind = 'session' | 'token' | 'authtoken' | 'jwt';
 const TOKEN_NAMES = { token: 'api-token-auth', authtoken: 'auth-token-login' } as const;
 
 /**
- * Issues what a login endpoint answers once the user has proved who they
- * are: the one place every login kind is completed (a second step, when the
- * user has one, completes through here too).
+ * The HttpOnly cookie that binds the second step of a session login to the
+ * browser that started it: an ephemeral token stolen from that browser (a
+ * log, an extension) is worthless elsewhere. Short-lived, SameSite=Strict.
+ */
+export const MFA_BINDING_COOKIE = 'mfa_pending';
+const BINDING_COOKIE_MAX_AGE = 300;
+
+/**
+ * Completes a login once the password (or another first factor) is right:
+ * a user with a second factor gets `{"ephemeral_token","mfa_required":true}`
+ * and nothing else — no cookie, key or JWT — and `POST /auth/mfa/verify/`
+ * finishes the same login later; anyone else gets the endpoint's credential
+ * now. The one place every login kind is completed.
  *
  * ```ts
  * const user = await gh.authenticateCredentials(ctx.req, username, password);
@@ -28,6 +40,28 @@ const TOKEN_NAMES = { token: 'api-token-auth', authtoken: 'auth-token-login' } a
  * ```
  */
 export async function completeLogin(
+  gh: Gatehouse,
+  req: AuthRequest,
+  user: User,
+  kind: LoginKind,
+): Promise<ApiResponse> {
+  if (await gh.mfa.isEnabled(user.id)) {
+    const { token, cookies } = await startSecondStep(gh, req, user, kind);
+    return { status: 200, headers: {}, cookies, data: { ephemeral_token: token, mfa_required: true } };
+  }
+  return issueLogin(gh, req, user, kind);
+}
+
+/**
+ * Issues what a login endpoint answers, with no second-factor question: for
+ * a login whose second step is done (`/auth/mfa/verify/`), or that needs
+ * none (a passkey).
+ *
+ * ```ts
+ * return issueLogin(gh, ctx.req, outcome.user, 'session');
+ * ```
+ */
+export async function issueLogin(
   gh: Gatehouse,
   req: AuthRequest,
   user: User,
@@ -52,4 +86,66 @@ export async function completeLogin(
         return jsonResponse(401, { detail: error.message }, { 'www-authenticate': 'Bearer realm="api"' });
       }
   }
+}
+
+/**
+ * Starts the second step of a login: the pending record (which login, for
+ * whom, bound to this client) and the ephemeral token. A session login
+ * (`browsable` is the browsable API's form) is bound by a fresh HttpOnly
+ * cookie, returned to be set; the others by the client address.
+ *
+ * ```ts
+ * const { token, cookies } = await startSecondStep(gh, ctx.req, user, 'session');
+ * ```
+ */
+export async function startSecondStep(
+  gh: Gatehouse,
+  req: AuthRequest,
+  user: User,
+  kind: PendingLoginKind,
+): Promise<{ token: string; cookies: SetCookie[] }> {
+  if (kind === 'session' || kind === 'browsable') {
+    const value = gh.mfa.bindingCookieValue();
+    const token = await gh.mfa.startLogin(user, kind, pendingLoginBinding({ cookie: value }), req);
+    const bound: SetCookie = {
+      name: MFA_BINDING_COOKIE,
+      value,
+      maxAge: BINDING_COOKIE_MAX_AGE,
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: gh.secureCookies,
+    };
+    return { token, cookies: [bound] };
+  }
+  const token = await gh.mfa.startLogin(user, kind, pendingLoginBinding({ address: req.clientAddress }), req);
+  return { token, cookies: [] };
+}
+
+/**
+ * What binds this request to a pending login of `kind`: the binding cookie
+ * for a session login (none sent: a value no record holds), else the client address.
+ *
+ * ```ts
+ * const record = await gh.mfa.pendingLogin(token, (kind) => requestBinding(gh, req, kind));
+ * ```
+ */
+export function requestBinding(req: AuthRequest, kind: PendingLoginKind): string {
+  if (kind === 'session' || kind === 'browsable') {
+    const value = cookie(req, MFA_BINDING_COOKIE);
+    return value ? pendingLoginBinding({ cookie: value }) : '';
+  }
+  return pendingLoginBinding({ address: req.clientAddress });
+}
+
+/** The binding cookie's deletion, sent once the second step of a session login is done. */
+export function clearBindingCookie(gh: Gatehouse): SetCookie {
+  return {
+    name: MFA_BINDING_COOKIE,
+    value: '',
+    maxAge: 0,
+    path: '/',
+    sameSite: 'Strict',
+    secure: gh.secureCookies,
+  };
 }

@@ -1,7 +1,7 @@
 import type { View } from '../view.ts';
 
 /** The groups of endpoints a Gatehouse serves; `gh.urls({ include })` picks among them. */
-export type RouteGroup = 'health' | 'session' | 'tokens' | 'jwt' | 'accounts';
+export type RouteGroup = 'health' | 'session' | 'tokens' | 'jwt' | 'accounts' | 'mfa' | 'passkeys';
 
 /**
  * One endpoint: a path in the syntax Express, Fastify and Hono share

@@ -17,6 +17,7 @@ export function sessionViews(gh: Gatehouse): Route[] {
   const csrf = gh.view({
     name: 'Csrf',
     permissions: [AllowAny],
+    gate: null, // reachable without the second factor GATEHOUSE_MFA_REQUIRED asks for
     headers: NO_STORE,
     handlers: {
       GET: (ctx) => {
@@ -50,6 +51,7 @@ export function sessionViews(gh: Gatehouse): Route[] {
   const login = gh.view({
     name: 'Login',
     permissions: [AllowAny],
+    gate: null, // reachable without the second factor GATEHOUSE_MFA_REQUIRED asks for
     alwaysCheckCsrf: true,
     headers: NO_STORE,
     handlers: {
@@ -65,6 +67,7 @@ export function sessionViews(gh: Gatehouse): Route[] {
   const logout = gh.view({
     name: 'Logout',
     permissions: [AllowAny],
+    gate: null, // reachable without the second factor GATEHOUSE_MFA_REQUIRED asks for
     alwaysCheckCsrf: true,
     headers: NO_STORE,
     handlers: {

@@ -52,6 +52,8 @@ test('every command answers --help and -h on stdout, exit 0', async () => {
       'revoketoken',
       'sessions',
       'clearsessions',
+      'mfa',
+      'resetmfa',
       'flushexpiredtokens',
       'migrate',
       'sendtestemail',

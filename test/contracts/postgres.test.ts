@@ -19,10 +19,15 @@ import { createPostgresPool } from '../../src/stores/postgres/pool.ts';
 import type { Stores } from '../../src/stores/types.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import { makeUser, type StoreFixture, unique } from './fixture.ts';
+import { passkeyStoreContract } from './passkey-store.contract.ts';
+import { pendingLoginStoreContract } from './pending-login-store.contract.ts';
+import { recoveryCodeStoreContract } from './recovery-code-store.contract.ts';
 import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
 import { sessionStoreContract } from './session-store.contract.ts';
 import { tokenStoreContract } from './token-store.contract.ts';
+import { totpDeviceStoreContract } from './totp-device-store.contract.ts';
 import { userStoreContract } from './user-store.contract.ts';
+import { webAuthnChallengeStoreContract } from './webauthn-challenge-store.contract.ts';
 
 const url = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -90,6 +95,26 @@ if (reason) {
     fixture((s) => s.refreshTokens),
   );
   counterStoreContract('postgres', (clock) => fixture((s) => s.counters, clock)());
+  totpDeviceStoreContract(
+    'postgres',
+    fixture((s) => s.totpDevices),
+  );
+  recoveryCodeStoreContract(
+    'postgres',
+    fixture((s) => s.recoveryCodes),
+  );
+  pendingLoginStoreContract(
+    'postgres',
+    fixture((s) => s.pendingLogins),
+  );
+  webAuthnChallengeStoreContract(
+    'postgres',
+    fixture((s) => s.webauthnChallenges),
+  );
+  passkeyStoreContract(
+    'postgres',
+    fixture((s) => s.passkeys),
+  );
 
   describe('PostgreSQL specifics', () => {
     test('concurrent consumes of one jti run on separate connections, and one wins', async () => {
@@ -127,11 +152,10 @@ if (reason) {
       try {
         assert.deepEqual(await migrate(pool, postgresMigrations, { schema }), []);
         const { rows } = await pool.query('SELECT id FROM gatehouse_migrations');
-        assert.deepEqual(rows.map((r) => r.id).sort(), [
-          '0001_tables',
-          '0002_refresh_families_table',
-          '0003_accounts',
-        ]);
+        assert.deepEqual(
+          rows.map((r) => r.id).sort(),
+          postgresMigrations.map((m) => m.id),
+        );
         const more = [...postgresMigrations, { id: '9999_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
         assert.deepEqual(await migrate(pool, more, { schema }), ['9999_extra']);
       } finally {

@@ -14,10 +14,15 @@ import { createSqliteStores } from '../../src/stores/sqlite/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import type { StoreFixture } from './fixture.ts';
+import { passkeyStoreContract } from './passkey-store.contract.ts';
+import { pendingLoginStoreContract } from './pending-login-store.contract.ts';
+import { recoveryCodeStoreContract } from './recovery-code-store.contract.ts';
 import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
 import { sessionStoreContract } from './session-store.contract.ts';
 import { tokenStoreContract } from './token-store.contract.ts';
+import { totpDeviceStoreContract } from './totp-device-store.contract.ts';
 import { userStoreContract } from './user-store.contract.ts';
+import { webAuthnChallengeStoreContract } from './webauthn-challenge-store.contract.ts';
 
 /** Opens SQLite stores on a new temporary file; closing also deletes the file. */
 function fixture<S>(pick: (stores: Stores) => S, clock?: Clock): () => Promise<StoreFixture<S>> {
@@ -49,3 +54,23 @@ refreshTokenStoreContract(
   fixture((s) => s.refreshTokens),
 );
 counterStoreContract('sqlite', (clock) => fixture((s) => s.counters, clock)());
+totpDeviceStoreContract(
+  'sqlite',
+  fixture((s) => s.totpDevices),
+);
+recoveryCodeStoreContract(
+  'sqlite',
+  fixture((s) => s.recoveryCodes),
+);
+pendingLoginStoreContract(
+  'sqlite',
+  fixture((s) => s.pendingLogins),
+);
+webAuthnChallengeStoreContract(
+  'sqlite',
+  fixture((s) => s.webauthnChallenges),
+);
+passkeyStoreContract(
+  'sqlite',
+  fixture((s) => s.passkeys),
+);

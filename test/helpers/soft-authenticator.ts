@@ -38,7 +38,7 @@ export interface CeremonyOverrides {
   rpId?: string;
   /** A challenge other than the one in the options. */
   challenge?: string;
-  /** Sign with this credential even if the options do not list it. */
+  /** Sign with this credential even if the options do not list it; at registration, the id to give the new one. */
   credentialId?: string;
 }
 
@@ -103,7 +103,9 @@ export function createSoftAuthenticator({
             [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
           ]),
         );
-        const id = randomBytes(16);
+        const id = overrides.credentialId
+          ? Buffer.from(overrides.credentialId, 'base64url')
+          : randomBytes(16);
         const credential: SoftCredential = {
           id,
           rpId,

@@ -327,6 +327,9 @@ describe('cookies, headers and routes of the reference server', () => {
       '/auth/jwt/create/',
       '/auth/jwt/refresh/',
       '/auth/jwt/verify/',
+      '/auth/mfa/verify/',
+      '/auth/passkeys/login/begin/',
+      '/auth/passkeys/login/complete/',
     ]);
     const routes = (t.app.printRoutes({ commonPrefix: false }).match(/[^\s│├└─]+ \(/g) ?? []).map((r) =>
       r.slice(0, -2),

@@ -67,6 +67,11 @@ export function createCachedStores(
     tokens: new CachedTokenStore(durable.tokens, cache),
     refreshTokens: durable.refreshTokens,
     counters: durable.counters,
+    totpDevices: durable.totpDevices,
+    recoveryCodes: durable.recoveryCodes,
+    pendingLogins: durable.pendingLogins,
+    webauthnChallenges: durable.webauthnChallenges,
+    passkeys: durable.passkeys,
     ping: () => durable.ping(),
     async close() {
       cache.close();

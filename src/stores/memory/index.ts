@@ -1,12 +1,28 @@
 import type { Clock } from '../../internal/clock.ts';
 import type { Stores } from '../types.ts';
 import { MemoryCounterStore } from './counter-store.ts';
+import { MemoryPasskeyStore } from './passkey-store.ts';
+import { MemoryPendingLoginStore } from './pending-login-store.ts';
+import { MemoryRecoveryCodeStore } from './recovery-code-store.ts';
 import { MemoryRefreshTokenStore } from './refresh-token-store.ts';
 import { MemorySessionStore } from './session-store.ts';
 import { MemoryTokenStore } from './token-store.ts';
+import { MemoryTotpDeviceStore } from './totp-device-store.ts';
 import { MemoryUserStore } from './user-store.ts';
+import { MemoryWebAuthnChallengeStore } from './webauthn-challenge-store.ts';
 
-export { MemoryCounterStore, MemoryRefreshTokenStore, MemorySessionStore, MemoryTokenStore, MemoryUserStore };
+export {
+  MemoryCounterStore,
+  MemoryPasskeyStore,
+  MemoryPendingLoginStore,
+  MemoryRecoveryCodeStore,
+  MemoryRefreshTokenStore,
+  MemorySessionStore,
+  MemoryTokenStore,
+  MemoryTotpDeviceStore,
+  MemoryUserStore,
+  MemoryWebAuthnChallengeStore,
+};
 
 /**
  * Every store in process memory: for tests and throwaway demos. Nothing
@@ -25,6 +41,11 @@ export function createMemoryStores(options: { clock?: Clock } = {}): Stores {
     tokens: new MemoryTokenStore(),
     refreshTokens: new MemoryRefreshTokenStore(users),
     counters: new MemoryCounterStore({ clock: options.clock }),
+    totpDevices: new MemoryTotpDeviceStore(),
+    recoveryCodes: new MemoryRecoveryCodeStore(),
+    pendingLogins: new MemoryPendingLoginStore(),
+    webauthnChallenges: new MemoryWebAuthnChallengeStore(),
+    passkeys: new MemoryPasskeyStore(),
     async ping() {},
     async close() {},
   };

@@ -3,13 +3,18 @@ import { checkTablePrefix, DEFAULT_TABLE_PREFIX, withTablePrefix } from '../tabl
 import type { Stores } from '../types.ts';
 import { PostgresCounterStore } from './counter-store.ts';
 import { migrate } from './migrate.ts';
+import { PostgresPasskeyStore } from './passkey-store.ts';
+import { PostgresPendingLoginStore } from './pending-login-store.ts';
 import { createPostgresPool, type PostgresPoolOptions } from './pool.ts';
 import { query } from './query.ts';
+import { PostgresRecoveryCodeStore } from './recovery-code-store.ts';
 import { PostgresRefreshTokenStore } from './refresh-token-store.ts';
 import { postgresMigrations } from './schema.ts';
 import { PostgresSessionStore } from './session-store.ts';
 import { PostgresTokenStore } from './token-store.ts';
+import { PostgresTotpDeviceStore } from './totp-device-store.ts';
 import { PostgresUserStore } from './user-store.ts';
+import { PostgresWebAuthnChallengeStore } from './webauthn-challenge-store.ts';
 
 export { isUnavailableError, isUniqueViolation } from './guard.ts';
 export { type Migration, migrate } from './migrate.ts';
@@ -17,10 +22,15 @@ export { createPostgresPool, type PostgresPoolOptions } from './pool.ts';
 export { postgresMigrations } from './schema.ts';
 export {
   PostgresCounterStore,
+  PostgresPasskeyStore,
+  PostgresPendingLoginStore,
+  PostgresRecoveryCodeStore,
   PostgresRefreshTokenStore,
   PostgresSessionStore,
   PostgresTokenStore,
+  PostgresTotpDeviceStore,
   PostgresUserStore,
+  PostgresWebAuthnChallengeStore,
 };
 
 export interface PostgresStoresOptions extends PostgresPoolOptions {
@@ -64,6 +74,11 @@ export async function createPostgresStores(
     tokens: new PostgresTokenStore(pool),
     refreshTokens: new PostgresRefreshTokenStore(pool),
     counters: new PostgresCounterStore(pool, { clock: options.clock }),
+    totpDevices: new PostgresTotpDeviceStore(pool),
+    recoveryCodes: new PostgresRecoveryCodeStore(pool),
+    pendingLogins: new PostgresPendingLoginStore(pool),
+    webauthnChallenges: new PostgresWebAuthnChallengeStore(pool),
+    passkeys: new PostgresPasskeyStore(pool),
     async ping() {
       await query(pool, 'SELECT 1');
     },

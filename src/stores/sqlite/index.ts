@@ -6,18 +6,33 @@ import { dataVersionReader } from './data-version.ts';
 import { openSqliteDatabase } from './database.ts';
 import { guard } from './guard.ts';
 import { migrate } from './migrate.ts';
+import { SqlitePasskeyStore } from './passkey-store.ts';
+import { SqlitePendingLoginStore } from './pending-login-store.ts';
+import { SqliteRecoveryCodeStore } from './recovery-code-store.ts';
 import { SqliteRefreshTokenStore } from './refresh-token-store.ts';
 import { sqliteMigrations } from './schema.ts';
 import { SqliteSessionStore } from './session-store.ts';
 import { SqliteTokenStore } from './token-store.ts';
+import { SqliteTotpDeviceStore } from './totp-device-store.ts';
 import { SqliteUserStore } from './user-store.ts';
+import { SqliteWebAuthnChallengeStore } from './webauthn-challenge-store.ts';
 
 export { dataVersionReader } from './data-version.ts';
 export { type OpenSqliteOptions, openSqliteDatabase } from './database.ts';
 export { isUnavailableError } from './guard.ts';
 export { type Migration, migrate } from './migrate.ts';
 export { sqliteMigrations } from './schema.ts';
-export { SqliteRefreshTokenStore, SqliteSessionStore, SqliteTokenStore, SqliteUserStore };
+export {
+  SqlitePasskeyStore,
+  SqlitePendingLoginStore,
+  SqliteRecoveryCodeStore,
+  SqliteRefreshTokenStore,
+  SqliteSessionStore,
+  SqliteTokenStore,
+  SqliteTotpDeviceStore,
+  SqliteUserStore,
+  SqliteWebAuthnChallengeStore,
+};
 
 export interface SqliteStoresOptions {
   /** Drives the throttle counters' windows (default: the system clock). */
@@ -62,6 +77,11 @@ export function createSqliteStores(path: string, options: SqliteStoresOptions = 
     tokens: new SqliteTokenStore(db),
     refreshTokens: new SqliteRefreshTokenStore(db),
     counters: new MemoryCounterStore({ clock: options.clock }),
+    totpDevices: new SqliteTotpDeviceStore(db),
+    recoveryCodes: new SqliteRecoveryCodeStore(db),
+    pendingLogins: new SqlitePendingLoginStore(db),
+    webauthnChallenges: new SqliteWebAuthnChallengeStore(db),
+    passkeys: new SqlitePasskeyStore(db),
     dataVersion: dataVersionReader(raw),
     async ping() {
       guard(() => ping.get());

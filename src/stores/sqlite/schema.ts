@@ -94,6 +94,65 @@ ALTER TABLE users ADD COLUMN pending_activation INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX users_email_lower ON users (lower(email));
 `,
   },
+  {
+    // Second factors and passkeys. TOTP secrets and recovery codes are sealed
+    // (AES-GCM, see mfa/secret-box.ts); pending logins keep only the SHA-256
+    // of their token; passkeys hold public keys only.
+    id: '0004_mfa',
+    sql: `
+CREATE TABLE totp_devices (
+  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  sealed_secret TEXT NOT NULL,
+  last_step INTEGER NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NULL
+);
+
+CREATE TABLE recovery_codes (
+  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  sealed_codes TEXT NOT NULL,
+  used_mask INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NULL
+);
+
+CREATE TABLE pending_logins (
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  binding TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX pending_logins_expires_at ON pending_logins (expires_at);
+CREATE INDEX pending_logins_user_id ON pending_logins (user_id);
+
+CREATE TABLE webauthn_challenges (
+  id TEXT PRIMARY KEY,
+  challenge TEXT NOT NULL,
+  user_id INTEGER NULL REFERENCES users (id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX webauthn_challenges_expires_at ON webauthn_challenges (expires_at);
+CREATE INDEX webauthn_challenges_user_id ON webauthn_challenges (user_id);
+
+CREATE TABLE passkeys (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  credential_id TEXT UNIQUE NOT NULL,
+  public_key TEXT NOT NULL,
+  counter INTEGER NOT NULL,
+  transports TEXT NOT NULL,
+  name TEXT NOT NULL,
+  discoverable INTEGER NULL,
+  backed_up INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NULL
+);
+CREATE INDEX passkeys_user_id ON passkeys (user_id);
+`,
+  },
 ]);
 
 /** SQL for the number in the first 12 hex digits of `column` (SQLite has no hex-to-integer function). */
