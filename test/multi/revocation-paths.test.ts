@@ -24,6 +24,8 @@ import {
 } from '#gatehouse';
 import { PasswordHashers } from '#gatehouse/passwords';
 import { Accounts } from '../../src/accounts.ts';
+import { Passkeys } from '../../src/mfa/passkeys.ts';
+import { SecondFactors } from '../../src/mfa/second-factors.ts';
 import { SessionService } from '../../src/sessions/session-service.ts';
 import { TokenService } from '../../src/tokens/token-service.ts';
 
@@ -41,6 +43,9 @@ const ENDING = {
   TokenService: ['revoke', 'obtain'],
   Accounts: ['setPassword', 'logoutEverywhere', 'setActive', 'delete'],
   Gatehouse: ['logout', 'changePassword', 'login'],
+  // Through Revocations.endUserCredentials, as setPassword: one path, tested here through reset.
+  SecondFactors: ['activate', 'deactivate', 'reset', 'regenerateRecoveryCodes'],
+  Passkeys: ['register', 'remove', 'removeAll'],
 } as const;
 /** The rest: they read, create, or compute; none ends a credential another instance may hold. */
 const NOT_ENDING = {
@@ -66,7 +71,31 @@ const NOT_ENDING = {
     'setUsername',
     'setEmail',
   ],
-  Gatehouse: ['check', 'view', 'urls', 'finish', 'authenticateCredentials', 'csrfFor', 'rotateCsrf', 'close'],
+  Gatehouse: [
+    'check',
+    'view',
+    'urls',
+    'finish',
+    'authenticateCredentials',
+    'csrfFor',
+    'rotateCsrf',
+    'close',
+    'relyingParty',
+  ],
+  SecondFactors: [
+    'isEnabled',
+    'status',
+    'beginActivation',
+    'activationSecret',
+    'verifyTotp',
+    'useRecoveryCode',
+    'recoveryCodes',
+    'startLogin',
+    'bindingCookieValue',
+    'pendingLogin',
+    'completeLogin',
+  ],
+  Passkeys: ['registrationOptions', 'loginOptions', 'login', 'list', 'get', 'rename'],
 };
 
 function publicMethods(cls: { prototype: object }): string[] {
@@ -78,7 +107,14 @@ function publicMethods(cls: { prototype: object }): string[] {
 }
 
 test('every public method of the credential services is classified: ends credentials (tested below) or not', () => {
-  for (const [name, cls] of Object.entries({ SessionService, TokenService, Accounts, Gatehouse })) {
+  for (const [name, cls] of Object.entries({
+    SessionService,
+    TokenService,
+    Accounts,
+    Gatehouse,
+    SecondFactors,
+    Passkeys,
+  })) {
     const known = [...ENDING[name as keyof typeof ENDING], ...NOT_ENDING[name as keyof typeof NOT_ENDING]];
     assert.deepEqual(
       publicMethods(cls).filter((m) => !known.includes(m)),
@@ -250,6 +286,12 @@ describe('every public entry point that ends a credential is heard by the other 
     await b.accounts.setActive(w.user, false);
     assert.ok(await sessionRefused(w.key));
     assert.ok(await tokenRefused(w.token));
+  });
+
+  test("SecondFactors.reset (an operator's resetmfa): every session", async () => {
+    const w = await warm();
+    await b.mfa.reset(w.user, { clientAddress: '', path: 'test' });
+    assert.ok(await sessionRefused(w.key));
   });
 
   test('Accounts.delete: the user and every credential it held', async () => {
