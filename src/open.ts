@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import { createGatehouse, type Gatehouse, type GatehouseSettings } from './gatehouse.ts';
 import type { Clock } from './internal/clock.ts';
 import type { SecurityLog } from './logging/security-log.ts';
+import { missingDriverError, postgresOpenError, sqliteOpenError } from './open-errors.ts';
 import { createSqliteStores } from './stores/sqlite/index.ts';
 import type { RevocationBus, Stores } from './stores/types.ts';
 
@@ -10,11 +11,25 @@ interface Opened {
   bus: RevocationBus | null;
 }
 
-/** The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only when it is configured. */
+/**
+ * The durable stores of DATABASE_URL. The PostgreSQL driver is loaded only
+ * when it is configured. What only the operator can fix (an unwritable path,
+ * a missing database, a driver not installed) is a one-line ConfigurationError.
+ */
 async function openDurable(config: Config, clock: Clock | undefined): Promise<Stores> {
-  if (config.database.kind === 'sqlite') return createSqliteStores(config.database.path, { clock });
-  const { createPostgresStores } = await import('./stores/postgres/index.ts');
-  return createPostgresStores(config.database.url, { clock });
+  if (config.database.kind === 'sqlite') {
+    try {
+      return createSqliteStores(config.database.path, { clock });
+    } catch (error) {
+      throw sqliteOpenError(config.database.path, error);
+    }
+  }
+  const { createPostgresStores } = await import('./stores/postgres/index.ts').catch((error: unknown) => {
+    throw missingDriverError(error, 'pg', 'DATABASE_URL');
+  });
+  return createPostgresStores(config.database.url, { clock }).catch((error: unknown) => {
+    throw postgresOpenError(error);
+  });
 }
 
 /**
@@ -30,7 +45,10 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
   const [{ connectRedis }, { createCachedStores, DurableWatch }] = await Promise.all([
     import('./stores/redis/index.ts'),
     import('./stores/cached/index.ts'),
-  ]);
+  ]).catch(async (error: unknown) => {
+    await durable.close();
+    throw missingDriverError(error, 'ioredis', 'REDIS_URL');
+  });
   let redis: Awaited<ReturnType<typeof connectRedis>>;
   try {
     redis = await connectRedis(config.redisUrl, { clock, prefix: config.redisPrefix });
