@@ -127,7 +127,8 @@ function readSecretKeyFile(path: string): string | null {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return null;
+    // No file yet (or no folder for it yet): the caller generates one, and says why it cannot.
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
     throw new ConfigurationError(`SECRET_KEY is unset and ${path} cannot be read (${fileProblem(error)})`);
   }
   const key = text.trim();
