@@ -58,6 +58,7 @@ export function isAsymmetric(alg: unknown): alg is AsymmetricAlgorithm {
 }
 
 /**
+ * @internal (the published declarations leave it out: `CryptoKey` is not a type in every @types/node)
  * The secret (Django's `SECRET_KEY`, UTF-8 encoded as PyJWT does) as a
  * non-extractable HMAC `CryptoKey`, imported once so no request re-imports it.
  *
@@ -123,6 +124,7 @@ function parse(alg: AsymmetricAlgorithm, input: KeyInput, kind: 'private' | 'pub
 }
 
 /**
+ * @internal
  * A private signing key: its `CryptoKey` for signing and its public half for verification and the JWKS.
  *
  * ```ts
@@ -143,6 +145,7 @@ export function importPrivateKey(
 }
 
 /**
+ * @internal
  * A verification-only public key; a private key here is a configuration mistake (JWT-04).
  *
  * ```ts
