@@ -11,8 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { loadConfig } from '#gatehouse';
 import { installRoot, REPO, run } from '../helpers/package.ts';
 
 interface Block {
@@ -132,6 +134,49 @@ test('every security requirement id a test name carries is explained in docs/sec
     }
   }
   assert.deepEqual([...missing].sort(), []);
+});
+
+/** The README's configuration table: each variable with the default it documents (null: none to set). */
+function configurationTable(): Map<string, string | null> {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'));
+  const table = new Map<string, string | null>();
+  for (const [, names, defaults] of section.matchAll(/^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \| ([^|]+) \|/gm)) {
+    const variables = [...names.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+    const values = [...defaults.matchAll(/`([^`]*)`/g)].map((m) => m[1]);
+    for (const [i, name] of variables.entries()) {
+      const literal = /^`[^`]*`(, `[^`]*`)*$/.test(defaults.trim()) && values.length === variables.length;
+      table.set(name, literal ? values[i] : null);
+    }
+  }
+  return table;
+}
+
+test("the README's configuration table: every variable loadConfig reads, each with loadConfig's own default", () => {
+  const table = configurationTable();
+  const cwd = tmpdir();
+  const base = { SECRET_KEY: 'a-secret-key-of-at-least-thirty-two-bytes' };
+  const read = new Set<string>();
+  const recording = new Proxy(base as Record<string, string | undefined>, {
+    get(target, name: string) {
+      read.add(name);
+      return target[name];
+    },
+  });
+  const defaults = loadConfig(recording, cwd);
+  assert.deepEqual(
+    [...read].filter((name) => !table.has(name)),
+    [],
+    'variables loadConfig reads that the README does not list',
+  );
+  for (const [name, value] of table) {
+    if (value === null) continue; // "unset", "empty", "generated into var/secret.key"
+    assert.deepEqual(
+      loadConfig({ ...base, [name]: value }, cwd),
+      defaults,
+      `${name}=${value} is the default`,
+    );
+  }
 });
 
 /** Every Markdown file of the repository (not dependencies, builds or test output). */
