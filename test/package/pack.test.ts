@@ -97,6 +97,16 @@ describe('installed into an empty folder: npm install <tarball>, then npx gateho
     assert.match(stderr, new RegExp(`\nCreated the database ${dir}/var/db\\.sqlite3\\.\n$`));
   });
 
+  test('npx gatehouse createtoken and migrate: the other commands run from the package too', async () => {
+    const env = userEnv({ GATEHOUSE_SECURITY_LOG: 'off' });
+    const token = await run('npx', ['gatehouse', 'createtoken', 'alice', '--name', 'ci'], { cwd: dir, env });
+    assert.match(token.stdout, /^Generated token gth_[A-Za-z0-9]{38} for user alice\n$/);
+    const migrate = await run('npx', ['gatehouse', 'migrate'], { cwd: dir, env });
+    assert.equal(migrate.stdout, 'Database is up to date.\n');
+    const unknown = await run('npx', ['gatehouse', 'tokens', 'bob'], { cwd: dir, env, allowFailure: true });
+    assert.deepEqual([unknown.code, unknown.stderr], [1, 'gatehouse: tokens: user "bob" does not exist\n']);
+  });
+
   test('npx gatehouse runserver: /healthz, the app at /, its script, and alice logs in', async () => {
     const server = await startListening('npx', ['gatehouse', 'runserver'], {
       cwd: dir,
