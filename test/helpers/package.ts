@@ -19,7 +19,16 @@
  */
 import { type SpawnOptions, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -180,20 +189,37 @@ export interface PackedPackage {
 
 let packed: Promise<PackedPackage> | null = null;
 
+/** Cache folders of earlier sources, untouched for a day: gone, so the temp folder does not fill up. */
+function removeStaleCaches(current: string): void {
+  for (const entry of readdirSync(tmpdir(), { withFileTypes: true })) {
+    if (!entry.isDirectory() || !entry.name.startsWith('gatehouse-package-')) continue;
+    const path = join(tmpdir(), entry.name);
+    if (path === current) continue;
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat && Date.now() - stat.mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /** `npm pack` of this checkout, made once per change of its sources. */
 export function packedPackage(): Promise<PackedPackage> {
   packed ??= (async () => {
     const dir = join(tmpdir(), `gatehouse-package-${sourceHash()}`);
+    removeStaleCaches(dir);
     const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
     const tarball = join(dir, `gatehouse-auth-${version}.tgz`);
     const manifest = join(dir, 'files.json');
-    const read = (): PackedPackage => ({
-      tarball,
-      version,
-      size: statSync(tarball).size,
-      files: JSON.parse(readFileSync(manifest, 'utf8')) as string[],
-      dir,
-    });
+    const read = (): PackedPackage => {
+      // In use: keep it from looking stale to another run's removeStaleCaches.
+      const now = new Date();
+      utimesSync(dir, now, now);
+      return {
+        tarball,
+        version,
+        size: statSync(tarball).size,
+        files: JSON.parse(readFileSync(manifest, 'utf8')) as string[],
+        dir,
+      };
+    };
     return once(
       join(dir, 'pack'),
       async () => {

@@ -10,7 +10,7 @@
  * ```
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -105,6 +105,7 @@ describe('the documentation', () => {
         return block ? `${block.file}:${block.line + Number(line) - 1}` : whole;
       },
     );
+    rmSync(dir, { recursive: true, force: true });
     assert.equal(result.code, 0, located);
   });
 });

@@ -9,7 +9,7 @@
  * ```
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -149,8 +149,7 @@ describe('the declarations', () => {
       version: string;
     };
     t.diagnostic(`@types/node ${types.version}`);
-    const dir = join(root, 'types-check');
-    mkdirSync(dir, { recursive: true });
+    const dir = mkdtempSync(join(root, 'types-check-'));
     const subpaths = Object.keys(manifest.exports).map((key) => `gatehouse-auth${key.slice(1)}`);
     writeFileSync(
       join(dir, 'check.ts'),
