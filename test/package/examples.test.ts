@@ -351,3 +351,13 @@ describe('the examples type-check', () => {
     }
   });
 });
+
+test('each example closes on SIGTERM: every process of it ends, and nothing listens any more', async () => {
+  for (const name of EXAMPLES) {
+    const server = servers[name];
+    assert.ok(server, name);
+    delete servers[name];
+    assert.equal(await server.stop(), true, `${name} ended within 10 s of SIGTERM`);
+    await assert.rejects(fetch(`${server.url}/healthz`), `${name} no longer listens`);
+  }
+});
