@@ -7,14 +7,17 @@
 import { exitOnStartupError, loadConfig } from '../src/index.ts';
 import { startServer } from './start.ts';
 
+// Listening for the signals before the "listening" line is out: a supervisor that stops the
+// server as soon as it reads that line must not find Node's default action (death by signal).
+const stopped = new Promise((resolve) => {
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
 try {
   const server = await startServer(loadConfig(), (line) => console.log(line));
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  await stopped;
+  await server.close();
+  process.exit(0);
 } catch (error) {
   exitOnStartupError(error);
 }

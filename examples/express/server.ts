@@ -79,9 +79,10 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, config.host);
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
-  console.log(`Express example listening on http://${config.host}:${port}`);
+  // Listening for the signals before saying where it listens: a stop right after that line is clean.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => server.close(() => void gh.close()));
+  console.log(`Express example listening on http://${config.host}:${port}`);
 }
 
 main().catch((error: unknown) => exitOnStartupError(error, 'express-example'));

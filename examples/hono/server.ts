@@ -82,9 +82,10 @@ async function main(): Promise<void> {
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Hono example listening on http://${config.host}:${port}`);
+  // Listening for the signals before saying where it listens: a stop right after that line is clean.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => server.close(() => void gh.close()));
+  console.log(`Hono example listening on http://${config.host}:${port}`);
 }
 
 main().catch((error: unknown) => exitOnStartupError(error, 'hono-example'));

@@ -13,8 +13,10 @@ A bad HOST, an unwritable database path or a missing PostgreSQL database: one li
   async run(_args, ctx) {
     const config = ctx.config();
     const { startServer } = await ctx.server();
+    // Listening for the signals before the "listening" line is out, so a stop right after it is clean.
+    const stopped = ctx.untilStopped();
     const running = await startServer(config, ctx.print);
-    await ctx.untilStopped();
+    await stopped;
     await running.close();
   },
 });
