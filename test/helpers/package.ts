@@ -141,10 +141,26 @@ export function npm(args: readonly string[], cwd: string): Promise<Ran> {
   return run('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund'], { cwd });
 }
 
+/** Whether the process that took a lock (its pid is in the lock folder) is still running. */
+function holderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return true; // just taken: the pid is not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Runs `make` once for `dir`: the first caller takes the lock folder and makes
- * it, the others wait for its `done` marker. A lock left by a killed run is
- * taken over after LOCK_WAIT_MS.
+ * it, the others wait for its `done` marker. A lock whose process has died
+ * (a run that was killed) is taken over at once; any lock after LOCK_WAIT_MS.
  */
 async function once<T>(dir: string, make: () => Promise<T>, read: () => T): Promise<T> {
   const done = join(dir, 'done');
@@ -155,11 +171,10 @@ async function once<T>(dir: string, make: () => Promise<T>, read: () => T): Prom
     if (existsSync(done)) return read();
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      const held = statSync(lock, { throwIfNoEntry: false });
-      const age = held ? Date.now() - held.mtimeMs : 0;
-      if (Date.now() > deadline || age > LOCK_WAIT_MS) {
+      if (Date.now() > deadline || !holderAlive(lock)) {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
