@@ -1,39 +1,23 @@
 /**
- * `npm start` (and `npx gatehouse runserver`): the reference server of
+ * `npm start` (and, built, `npx gatehouse runserver`): the reference server of
  * CONTRACT.md on the configured stores (default: the embedded SQLite file
- * var/db.sqlite3, created on first start).
+ * var/db.sqlite3, created on first start). A start that fails says why in
+ * one line: exit status 2 for a setting, 1 for a service that does not answer.
  */
-import { ConfigurationError, loadConfig, openGatehouse, StoreUnavailableError } from '../src/index.ts';
-import { buildApp } from './app.ts';
+import { exitOnStartupError, loadConfig } from '../src/index.ts';
+import { startServer } from './start.ts';
 
+// Listening for the signals before the "listening" line is out: a supervisor that stops the
+// server as soon as it reads that line must not find Node's default action (death by signal).
+const stopped = new Promise((resolve) => {
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
 try {
-  const config = loadConfig();
-  const gh = await openGatehouse(config);
-  const app = await buildApp(gh, config);
-  const address = await app.listen({ host: config.host, port: config.port });
-  const where = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
-  console.log(
-    `Gatehouse listening on ${address} (database: ${where}${config.redisUrl ? ', Redis cache' : ''})`,
-  );
-  const stop = async () => {
-    await app.close();
-    await gh.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const server = await startServer(loadConfig(), (line) => console.log(line));
+  await stopped;
+  await server.close();
+  process.exit(0);
 } catch (error) {
-  if (error instanceof ConfigurationError) {
-    console.error(`gatehouse: ${error.message}`);
-    process.exit(2);
-  }
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`gatehouse: cannot start: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  if (error instanceof StoreUnavailableError) {
-    console.error(`gatehouse: cannot start: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
+  exitOnStartupError(error);
 }

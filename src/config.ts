@@ -29,6 +29,10 @@ export interface Config {
   secretKey: string;
   /** Former keys, still accepted for session auth hashes and account links (GATEHOUSE_SECRET_KEY_FALLBACKS). */
   secretKeyFallbacks: string[];
+  /** Where the secret key is kept when SECRET_KEY is unset (`var/secret.key`); null when it came from SECRET_KEY. */
+  secretKeyFile: string | null;
+  /** True when this call generated the key into `secretKeyFile`: a first start, worth telling the operator. */
+  secretKeyGenerated: boolean;
   secureCookies: boolean;
   trustedOrigins: string[];
   allowedHosts: string[];
@@ -80,7 +84,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       'SECRET_KEY: must be at least 32 bytes (it signs HS256 JWTs and session auth hashes)',
     );
   }
-  return Object.freeze({
+  // Everything else is checked before a key file is written, so a bad value leaves nothing behind.
+  const settings = {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),
     database,
@@ -90,7 +95,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     securityLog: choice(env, 'GATEHOUSE_SECURITY_LOG', ['stdout', 'off'] as const, 'stdout'),
     cache:
       env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
-    secretKey: env.SECRET_KEY || loadOrCreateSecretKey(resolve(cwd, 'var/secret.key')),
     secretKeyFallbacks: list(env.GATEHOUSE_SECRET_KEY_FALLBACKS),
     secureCookies: flag(env, 'GATEHOUSE_SECURE_COOKIES'),
     trustedOrigins: list(env.GATEHOUSE_TRUSTED_ORIGINS),
@@ -120,7 +124,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webauthnRpId: rpId(env.GATEHOUSE_WEBAUTHN_RP_ID),
     webauthnRpName: rpName(env.GATEHOUSE_WEBAUTHN_RP_NAME),
     webauthnOrigins: list(env.GATEHOUSE_WEBAUTHN_ORIGINS).map(webauthnOrigin),
-  });
+  };
+  const secret = env.SECRET_KEY
+    ? { secretKey: env.SECRET_KEY, secretKeyFile: null, secretKeyGenerated: false }
+    : loadOrCreateSecretKey(resolve(cwd, 'var/secret.key'));
+  return Object.freeze({ ...settings, ...secret });
 }
 
 const RP_LABEL = /^[a-z0-9-]{1,63}$/;
@@ -183,24 +191,75 @@ export function parseDatabaseUrl(url: string | undefined, cwd: string): Config['
 const SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)';
 
 /** Django's `get_random_secret_key()` shape (50 characters), kept in a 0600 file so restarts keep sessions valid. */
-function loadOrCreateSecretKey(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(dirname(path), { recursive: true });
+function loadOrCreateSecretKey(
+  path: string,
+): Pick<Config, 'secretKey' | 'secretKeyFile' | 'secretKeyGenerated'> {
+  const existing = readSecretKeyFile(path);
+  if (existing !== null) return { secretKey: existing, secretKeyFile: path, secretKeyGenerated: false };
   let key = '';
   for (let i = 0; i < 50; i++) key += SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)];
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600);
-    return key;
+    return { secretKey: key, secretKeyFile: path, secretKeyGenerated: true };
   } catch (error) {
     // Another instance created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
-    throw error;
+    if (errorCode(error) === 'EEXIST') {
+      const theirs = readSecretKeyFile(path);
+      if (theirs !== null) return { secretKey: theirs, secretKeyFile: path, secretKeyGenerated: false };
+    }
+    throw new ConfigurationError(
+      `SECRET_KEY is unset and ${path} cannot be created (${fileProblem(error)}); set SECRET_KEY or run from a writable folder`,
+    );
   }
+}
+
+/** The key kept in the file, or null when there is no file yet; a file that cannot serve is a one-line error. */
+function readSecretKeyFile(path: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // No file yet (or no folder for it yet): the caller generates one, and says why it cannot.
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
+    throw new ConfigurationError(`SECRET_KEY is unset and ${path} cannot be read (${fileProblem(error)})`);
+  }
+  const key = text.trim();
+  if (Buffer.byteLength(key) < 32) {
+    throw new ConfigurationError(
+      `${path}: the kept secret key is shorter than 32 bytes; delete the file to generate a new one, or set SECRET_KEY`,
+    );
+  }
+  return key;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a parent is not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is in the way',
+  ENOSPC: 'no space left on the device',
+  ENOENT: 'no such folder',
+};
+
+/**
+ * What went wrong with a file, in words (`permission denied`), for the
+ * one-line errors of start-up.
+ *
+ * ```ts
+ * fileProblem(Object.assign(new Error(), { code: 'EACCES' })); // 'permission denied'
+ * ```
+ */
+export function fileProblem(error: unknown): string {
+  const code = errorCode(error);
+  return (code && FILE_PROBLEMS[code]) ?? (error instanceof Error ? error.message : String(error));
 }
 
 function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {

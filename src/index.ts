@@ -43,7 +43,7 @@ export type { JwtClaims } from './jwt/claims.ts';
 export type { TokenPair } from './jwt/jwt-service.ts';
 // JWT keys (HS256 by default; EdDSA and ES256 with rotation) and the security log.
 export { type JwtAlgorithm, JwtKeys, type PublicJwk } from './jwt/keys.ts';
-export { commandOrigin, type Origin } from './logging/security-events.ts';
+export type { Origin } from './logging/security-events.ts';
 export type { SecurityEvent, SecurityEventName, SecurityLog } from './logging/security-log.ts';
 // Second factors and passkeys: the services behind gh.mfa and gh.passkeys.
 export type { MfaRequirement } from './mfa/mfa-required.ts';
@@ -57,19 +57,14 @@ export type { Policy } from './pipeline.ts';
 // Requests, for custom adapters and tests.
 export { type AuthRequest, type AuthRequestInit, cookie, createAuthRequest, header } from './request.ts';
 export { type ApiResponse, jsonResponse, toResponse } from './response.ts';
+// A start that fails says why in one line (exit 2 for a setting, 1 for a service that does not answer).
+export { exitOnStartupError } from './startup.ts';
 // Stores: the embedded ones here; PostgreSQL, Redis and the cache in their subpaths.
 export { createMemoryStores } from './stores/memory/index.ts';
 export { createSqliteStores, type SqliteStoresOptions } from './stores/sqlite/index.ts';
 export type * from './stores/types.ts';
 export { UsernameTakenError } from './stores/types.ts';
-export {
-  AnonRateThrottle,
-  EmailThrottle,
-  LoginThrottle,
-  RegisterThrottle,
-  ScopedRateThrottle,
-  UserRateThrottle,
-} from './throttling/index.ts';
+export { AnonRateThrottle, ScopedRateThrottle, UserRateThrottle } from './throttling/index.ts';
 export type {
   Authentication,
   Authenticator,

@@ -3,6 +3,7 @@ import { createEmailSender } from './email/create-email-sender.ts';
 import { createGatehouse, type Gatehouse, type GatehouseSettings } from './gatehouse.ts';
 import type { Clock } from './internal/clock.ts';
 import type { SecurityLog } from './logging/security-log.ts';
+import { missingDriverError, postgresOpenError, sqliteOpenError } from './open-errors.ts';
 import { createSqliteStores } from './stores/sqlite/index.ts';
 import type { RevocationBus, Stores } from './stores/types.ts';
 
@@ -29,13 +30,23 @@ function cacheOptions(config: Config, clock: Clock | undefined) {
 async function openDurable(config: Config, clock: Clock | undefined): Promise<Stores> {
   const tablePrefix = config.tablePrefix;
   if (config.database.kind === 'sqlite') {
-    const sqlite = createSqliteStores(config.database.path, { clock, tablePrefix });
+    let sqlite: ReturnType<typeof createSqliteStores>;
+    try {
+      sqlite = createSqliteStores(config.database.path, { clock, tablePrefix });
+    } catch (error) {
+      // What only the operator can fix (an unwritable path, a foreign table) is one line.
+      throw sqliteOpenError(config.database.path, error);
+    }
     if (!config.cache) return sqlite;
     const { createCachedStores, VersionWatch } = await import('./stores/cached/index.ts');
     return createCachedStores(sqlite, new VersionWatch(sqlite.dataVersion), cacheOptions(config, clock));
   }
-  const { createPostgresStores } = await import('./stores/postgres/index.ts');
-  return createPostgresStores(config.database.url, { clock, tablePrefix });
+  const { createPostgresStores } = await import('./stores/postgres/index.ts').catch((error: unknown) => {
+    throw missingDriverError(error, 'pg', 'DATABASE_URL');
+  });
+  return createPostgresStores(config.database.url, { clock, tablePrefix }).catch((error: unknown) => {
+    throw postgresOpenError(error);
+  });
 }
 
 /**
@@ -51,7 +62,10 @@ async function openStores(config: Config, clock: Clock | undefined): Promise<Ope
   const [{ connectRedis }, { createCachedStores, DurableWatch }] = await Promise.all([
     import('./stores/redis/index.ts'),
     import('./stores/cached/index.ts'),
-  ]);
+  ]).catch(async (error: unknown) => {
+    await durable.close();
+    throw missingDriverError(error, 'ioredis', 'REDIS_URL');
+  });
   let redis: Awaited<ReturnType<typeof connectRedis>>;
   try {
     redis = await connectRedis(config.redisUrl, { clock, prefix: config.redisPrefix });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
 import { AllowAny, type Gatehouse, type Route } from '../../src/index.ts';
 
@@ -17,9 +17,20 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * The single-page app at `/`. Its script is written in TypeScript and built
- * once at start-up by Node's own type stripping, so `npm start` needs no
- * bundler and nothing is fetched from a CDN.
+ * The app's script: the JavaScript the build wrote beside the page (the
+ * installed package ships no TypeScript), or, in a checkout, app.ts stripped
+ * of its types once at start-up by Node itself — no bundler, no stale build.
+ */
+function appScript(): string {
+  const built = new URL('app.js', PUBLIC);
+  if (existsSync(built)) return readFileSync(built, 'utf8');
+  return stripTypeScriptTypes(readFileSync(new URL('app.ts', PUBLIC), 'utf8'));
+}
+
+/**
+ * The single-page app at `/`. Its script is written in TypeScript and served
+ * as JavaScript (see appScript), so `npm start` needs no bundler and nothing
+ * is fetched from a CDN.
  */
 export function spaRoutes(gh: Gatehouse): Route[] {
   // The app words sign-up by whether new accounts wait for their activation link.
@@ -28,7 +39,7 @@ export function spaRoutes(gh: Gatehouse): Route[] {
     `<meta name="gatehouse-send-activation-email" content="${gh.accountFlows.sendActivationEmail ? 1 : 0}">\n<title>`,
   );
   const css = readFileSync(new URL('app.css', PUBLIC), 'utf8');
-  const js = stripTypeScriptTypes(readFileSync(new URL('app.ts', PUBLIC), 'utf8'));
+  const js = appScript();
   const file = (name: string, type: string, text: string) =>
     gh.view({
       name,

@@ -34,6 +34,21 @@ export interface Opened {
   config: Config;
 }
 
+/** A started reference server: where it listens, and how to stop it. */
+export interface RunningServer {
+  address: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The reference server, as `runserver` starts it. The `gatehouse` bin hands
+ * it in (from server/ in a checkout, dist/server/ when installed), so the
+ * commands themselves depend on the library only.
+ */
+export interface ReferenceServer {
+  startServer(config: Config, log: (line: string) => void): Promise<RunningServer>;
+}
+
 export interface CommandContext {
   io: Io;
   /** Loads the configuration and opens the stores (migrating them); closed by `main` afterwards. */
@@ -44,6 +59,10 @@ export interface CommandContext {
   print(line: string): void;
   /** A progress line on stderr, shown only on a terminal so that scripts and cron see results only. */
   progress(line: string): void;
+  /** The reference server (`runserver`); a CommandError when this installation has none. */
+  server(): Promise<ReferenceServer>;
+  /** Resolves at the first SIGINT or SIGTERM: how a long-running command waits to be stopped. */
+  untilStopped(): Promise<void>;
 }
 
 export interface Command<S extends OptionSpecs = OptionSpecs> {

@@ -19,8 +19,10 @@ export function mainHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [
     'Usage: gatehouse COMMAND [ARGUMENTS] [--help]',
+    '       gatehouse --version',
     '',
-    "Manages the users and credentials of a Gatehouse database, as Django's manage.py does.",
+    "Manages the users and credentials of a Gatehouse database, as Django's manage.py does,",
+    'and serves the reference server (runserver).',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),

@@ -1,6 +1,7 @@
 /**
  * `gatehouse COMMAND …`: user and credential management over the server's
- * database, configured by the server's environment variables (server/config.ts).
+ * database, configured by the server's environment variables (src/config.ts),
+ * and `runserver`, the reference server.
  * Exit status: 0 done; 1 the command failed (unknown user, rejected value);
  * 2 bad arguments or configuration; 130 interrupted. Every error is one line
  * on stderr: `gatehouse: COMMAND: message`.
@@ -10,11 +11,21 @@
  * ```
  */
 
+import { existsSync } from 'node:fs';
 import { type Config, loadConfig } from '../config.ts';
-import { ApiError, ConfigurationError, ValidationError } from '../index.ts';
+import { ApiError, ConfigurationError, StoreUnavailableError, ValidationError } from '../index.ts';
 import { openGatehouse } from '../open.ts';
+import { startupFailure } from '../startup.ts';
 import { parseArgs, quote, UsageError } from './args.ts';
-import { type Command, type CommandContext, Interrupted, type Io, type Opened } from './command.ts';
+import {
+  type Command,
+  type CommandContext,
+  CommandError,
+  Interrupted,
+  type Io,
+  type Opened,
+  type ReferenceServer,
+} from './command.ts';
 import { activateuser } from './commands/activateuser.ts';
 import { changepassword } from './commands/changepassword.ts';
 import { clearsessions } from './commands/clearsessions.ts';
@@ -26,10 +37,12 @@ import { mfa } from './commands/mfa.ts';
 import { migrate } from './commands/migrate.ts';
 import { resetmfa } from './commands/resetmfa.ts';
 import { revoketoken } from './commands/revoketoken.ts';
+import { runserver } from './commands/runserver.ts';
 import { sendtestemail } from './commands/sendtestemail.ts';
 import { sessions } from './commands/sessions.ts';
 import { tokens } from './commands/tokens.ts';
 import { commandHelp, mainHelp } from './help.ts';
+import { packageVersion } from './version.ts';
 
 export const commands: readonly Command[] = [
   createuser,
@@ -46,7 +59,14 @@ export const commands: readonly Command[] = [
   flushexpiredtokens,
   migrate,
   sendtestemail,
+  runserver,
 ];
+
+/** What the `gatehouse` bin hands the commands beyond the process: where the reference server is. */
+export interface MainOptions {
+  /** Loads the reference server for `runserver`; without it, `runserver` answers that there is none. */
+  server?: () => Promise<ReferenceServer>;
+}
 
 export function processIo(): Io {
   return {
@@ -60,8 +80,16 @@ export function processIo(): Io {
   };
 }
 
-export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo(),
+  options: MainOptions = {},
+): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic =
       name === 'help' && rest[0] !== undefined ? commands.find((c) => c.name === rest[0]) : undefined;
@@ -78,10 +106,18 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
   let config = null as Config | null;
   let opened = null as Opened | null;
+  // The SQLite file named before anything could create it: a command run from the wrong
+  // folder then says which database it made, instead of silently using a new empty one.
+  let creates: string | null = null;
+  const notice = (line: string) => io.stderr.write(`${line}\n`);
   const ctx: CommandContext = {
     io,
     config() {
-      config ??= loadConfig(io.env, io.cwd);
+      if (!config) {
+        config = loadConfig(io.env, io.cwd);
+        if (config.database.kind === 'sqlite' && !existsSync(config.database.path))
+          creates = config.database.path;
+      }
       return config;
     },
     async open() {
@@ -95,6 +131,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
               : (event) => io.stderr.write(`${JSON.stringify({ logger: 'gatehouse.security', ...event })}\n`),
         });
         opened = { gh, stores: gh.stores, config: ctx.config() };
+        if (config.secretKeyGenerated)
+          notice(
+            `Generated a new secret key in ${config.secretKeyFile} (mode 0600); keep that file, or set SECRET_KEY.`,
+          );
+        if (creates !== null) notice(`Created the database ${creates}.`);
       }
       return opened;
     },
@@ -102,6 +143,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     progress: (line) => {
       if (io.stderr.isTTY) io.stderr.write(`${line}\n`);
     },
+    async server() {
+      if (!options.server) throw new CommandError('this installation has no reference server');
+      return options.server();
+    },
+    untilStopped: () =>
+      new Promise((resolve) => {
+        const stop = () => {
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      }),
   };
   try {
     const args = parseArgs(rest, command.args);
@@ -126,6 +181,9 @@ function report(io: Io, command: string, error: unknown): number {
   if (error instanceof ConfigurationError) return fail(io, `${command}: ${error.message}`, 2);
   if (error instanceof ValidationError) return fail(io, `${command}: ${validationLine(error)}`, 1);
   if (error instanceof ApiError) return fail(io, `${command}: ${error.detail ?? error.message}`, 1);
+  // runserver's listen errors: a HOST that does not resolve or is not ours (2), a port in use (1).
+  const failure = error instanceof StoreUnavailableError ? null : startupFailure(error);
+  if (failure) return fail(io, `${command}: ${failure.message}`, failure.status);
   // CommandError, StoreUnavailableError, and the operating system's errors (EACCES on the
   // database directory): for all of them the message is the useful part.
   if (error instanceof Error) return fail(io, `${command}: ${error.message}`, 1);

@@ -7,8 +7,26 @@ export type AsymmetricAlgorithm = 'EdDSA' | 'ES256';
 /** The allow-list: nothing else can be configured, `none` least of all. */
 export type JwtAlgorithm = HmacAlgorithm | AsymmetricAlgorithm;
 
+/**
+ * The members of a JSON Web Key (RFC 7517) that Ed25519 and P-256 keys use.
+ * Declared here rather than taken from the DOM lib or `node:crypto`, whose
+ * `JsonWebKey` is not in every version of @types/node: the published
+ * declarations must compile against whichever a user has.
+ */
+export interface Jwk {
+  kty?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  /** The private part; a key with it is never accepted as a verification key. */
+  d?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+}
+
 /** A PEM string (PKCS#8 / SPKI), a `KeyObject`, or a JWK. */
-export type KeyInput = string | KeyObject | JsonWebKey;
+export type KeyInput = string | KeyObject | Jwk;
 
 /** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
 const HMAC_MIN_BYTES: Record<HmacAlgorithm, number> = { HS256: 32, HS384: 48, HS512: 64 };
@@ -40,6 +58,7 @@ export function isAsymmetric(alg: unknown): alg is AsymmetricAlgorithm {
 }
 
 /**
+ * @internal (the published declarations leave it out: `CryptoKey` is not a type in every @types/node)
  * The secret (Django's `SECRET_KEY`, UTF-8 encoded as PyJWT does) as a
  * non-extractable HMAC `CryptoKey`, imported once so no request re-imports it.
  *
@@ -105,13 +124,17 @@ function parse(alg: AsymmetricAlgorithm, input: KeyInput, kind: 'private' | 'pub
 }
 
 /**
+ * @internal
  * A private signing key: its `CryptoKey` for signing and its public half for verification and the JWKS.
  *
  * ```ts
  * const { sign, verify, jwk } = importPrivateKey('EdDSA', pkcs8Pem);
  * ```
  */
-export function importPrivateKey(alg: AsymmetricAlgorithm, input: KeyInput) {
+export function importPrivateKey(
+  alg: AsymmetricAlgorithm,
+  input: KeyInput,
+): { sign: CryptoKey; verify: CryptoKey; jwk: Jwk } {
   const key = parse(alg, input, 'private');
   const publicKey = createPublicKey(key);
   return {
@@ -122,13 +145,14 @@ export function importPrivateKey(alg: AsymmetricAlgorithm, input: KeyInput) {
 }
 
 /**
+ * @internal
  * A verification-only public key; a private key here is a configuration mistake (JWT-04).
  *
  * ```ts
  * const { verify, jwk } = importPublicKey('ES256', spkiPem);
  * ```
  */
-export function importPublicKey(alg: AsymmetricAlgorithm, input: KeyInput) {
+export function importPublicKey(alg: AsymmetricAlgorithm, input: KeyInput): { verify: CryptoKey; jwk: Jwk } {
   if (isPrivateInput(input))
     throw new ConfigurationError(`${alg}: a private key was given as a verification key`);
   const key = parse(alg, input, 'public');

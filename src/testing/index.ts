@@ -1,13 +1,16 @@
 /**
- * `gatehouse/testing`: small fixtures for testing code built on Gatehouse, and
- * for Gatehouse's own unit tests. Nothing here talks to a framework or a
- * database: a user value, a request, a request context, a fake authenticator,
- * call-counting stores and a fake clock.
+ * `gatehouse-auth/testing`: what a test suite of an application built on
+ * Gatehouse needs, and what Gatehouse's own unit tests use. Nothing here
+ * talks to a framework or starts a server: a fast password hasher that only
+ * runs in tests, a logged-in client (session, token or JWT) in one call, a
+ * fake clock, user values, requests, request contexts, a fake authenticator
+ * and call-counting stores. It never imports `node:test`: use it under any runner.
  *
  * ```ts
- * import { fakeAuthenticator, makeContext, makeRequest, makeUser } from 'gatehouse/testing';
+ * import { createFakeClock, loggedIn, makeContext, makeUser, testPasswordHashers } from 'gatehouse-auth/testing';
+ * const gh = createGatehouse({ stores: createMemoryStores(), secretKey, hashers: testPasswordHashers() });
+ * const { headers } = await loggedIn(gh, await gh.accounts.create({ username: 'alice', password: 'Pw-12345678' }), 'jwt');
  * IsAdminUser.hasPermission(makeContext(makeUser({ isStaff: true }))); // true
- * IsAuthenticated.hasPermission(makeContext(null, makeRequest('POST'))); // false
  * ```
  */
 
@@ -17,6 +20,8 @@ import type { Authenticator, RequestContext } from '../types.ts';
 
 export { countCalls } from './count-calls.ts';
 export { createFakeClock, type FakeClock } from './fake-clock.ts';
+export { type CredentialKind, type LoggedIn, loggedIn, requestAs } from './logged-in.ts';
+export { isTestProcess, TestPasswordHasher, testPasswordHashers } from './test-hasher.ts';
 
 /**
  * A full `User` value: id 1, username `alice`, no email, no password hash,

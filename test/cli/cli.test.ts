@@ -102,6 +102,7 @@ const COMMANDS = [
   'clearsessions',
   'flushexpiredtokens',
   'migrate',
+  'runserver',
 ];
 
 describe('help', () => {

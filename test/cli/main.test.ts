@@ -57,6 +57,7 @@ test('every command answers --help and -h on stdout, exit 0', async () => {
       'flushexpiredtokens',
       'migrate',
       'sendtestemail',
+      'runserver',
     ],
   );
   for (const { name } of commands) {
@@ -116,6 +117,7 @@ test('bad arguments: one line on stderr naming the command, exit 2, nothing open
     [['clearsessions', 'now'], 'clearsessions: unexpected argument "now"'],
     [['flushexpiredtokens', '--all'], 'flushexpiredtokens: unknown option "--all"'],
     [['migrate', '--fake'], 'migrate: unknown option "--fake"'],
+    [['runserver', '0.0.0.0:8000'], 'runserver: unexpected argument "0.0.0.0:8000"'],
   ];
   for (const [argv, message] of cases) {
     const result = await run(argv);
@@ -134,7 +136,7 @@ test('no command, an unknown command, help for an unknown command: exit 2', asyn
   assert.equal(none.code, 2);
   assert.match(
     none.stderr,
-    /^gatehouse: missing command: createuser, changepassword, .*, migrate, sendtestemail \(see gatehouse --help\)\n$/,
+    /^gatehouse: missing command: createuser, changepassword, .*, migrate, sendtestemail, runserver \(see gatehouse --help\)\n$/,
   );
   assert.deepEqual(await run(['createsuperuser']), {
     code: 2,

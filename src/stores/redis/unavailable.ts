@@ -1,8 +1,30 @@
-import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../errors.ts';
 
-/** A single Redis or a Redis Cluster: the stores use only commands both speak. */
-export type RedisClient = Redis | Cluster;
+/**
+ * A single Redis or a Redis Cluster (ioredis's `Redis` or `Cluster`): the
+ * commands the stores use, which both speak. Declared by shape rather than
+ * imported from ioredis, so the published declarations of
+ * `gatehouse-auth/stores/redis` compile under `strict` without `skipLibCheck`
+ * (ioredis's own need the untyped `redis-errors`).
+ *
+ * ```ts
+ * const client: RedisClient = new Redis('redis://127.0.0.1:6379');
+ * ```
+ */
+export interface RedisClient {
+  readonly status: string;
+  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
+  del(...keys: string[]): Promise<number>;
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(...channels: string[]): Promise<unknown>;
+  ping(): Promise<string>;
+  quit(): Promise<string>;
+  disconnect(reconnect?: boolean): void;
+  on(event: string, listener: (...args: string[]) => void): unknown;
+  off(event: string, listener: (...args: string[]) => void): unknown;
+}
 
 /**
  * Reply errors that mean "this Redis cannot serve right now" (loading its
