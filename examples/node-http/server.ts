@@ -78,15 +78,15 @@ async function main(): Promise<void> {
   const gh = await openGatehouse(config);
 
   // The app's own routes: the guard before the body is read, or after the app read it — either way
-  // the handler has it. The guard answers refusals itself; `next` runs only for an allowed user.
+  // the handler has it. The guard answers refusals itself and resolves to null; else to the context.
   const notes: { id: number; author: string; text: string }[] = [];
   const guard = protect(gh, { permissions: [IsAuthenticated] });
   const guarded =
     (handler: (req: AppRequest, res: ServerResponse, user: User) => Promise<void>) =>
-    (req: AppRequest, res: ServerResponse) =>
-      guard(req, res, () => {
-        if (req.gatehouse) void handler(req, res, req.gatehouse.user);
-      });
+    async (req: AppRequest, res: ServerResponse): Promise<void> => {
+      const ctx = await guard(req, res);
+      if (ctx) await handler(req, res, ctx.user);
+    };
   const createNote = guarded(async (req, res, user) => {
     const body = await readJson(req);
     if (body === undefined) return send(res, 400, { detail: 'JSON parse error' });
