@@ -15,6 +15,7 @@ export const GATEHOUSE_TABLES: readonly string[] = Object.freeze([
   'refresh_tokens',
   'refresh_families',
   'throttle_counters',
+  'django_imports',
 ]);
 
 /** The default prefix: `gatehouse_users`, `gatehouse_sessions`, … */

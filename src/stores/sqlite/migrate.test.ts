@@ -17,12 +17,16 @@ describe('sqlite migrations', () => {
   test('migrations are recorded, and running them again applies nothing', () => {
     const path = join(dir, 'nested', 'app.db');
     const db = openSqliteDatabase(path);
-    assert.deepEqual(migrate(db, sqliteMigrations), ['0001_tables', '0002_refresh_families_table']);
+    assert.deepEqual(migrate(db, sqliteMigrations), [
+      '0001_tables',
+      '0002_refresh_families_table',
+      '0003_django_import',
+    ]);
     assert.deepEqual(migrate(db, sqliteMigrations), []);
     const rows = db.prepare('SELECT id, applied_at FROM gatehouse_migrations ORDER BY id').all();
     assert.deepEqual(
       rows.map((r) => r.id),
-      ['0001_tables', '0002_refresh_families_table'],
+      ['0001_tables', '0002_refresh_families_table', '0003_django_import'],
     );
     assert.ok(!Number.isNaN(Date.parse(rows[0].applied_at as string)));
     db.close();
