@@ -24,6 +24,8 @@ export interface Config {
   /** Security events as JSON lines on stdout (GATEHOUSE_SECURITY_LOG=stdout, the default) or not at all (`off`). */
   securityLog: 'stdout' | 'off';
   secretKey: string;
+  /** Former keys, still accepted for session auth hashes and account links (GATEHOUSE_SECRET_KEY_FALLBACKS). */
+  secretKeyFallbacks: string[];
   secureCookies: boolean;
   trustedOrigins: string[];
   allowedHosts: string[];
@@ -58,6 +60,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     cache:
       env.GATEHOUSE_CACHE === undefined || env.GATEHOUSE_CACHE === '' ? true : flag(env, 'GATEHOUSE_CACHE'),
     secretKey: env.SECRET_KEY || loadOrCreateSecretKey(resolve(cwd, 'var/secret.key')),
+    secretKeyFallbacks: list(env.GATEHOUSE_SECRET_KEY_FALLBACKS),
     secureCookies: flag(env, 'GATEHOUSE_SECURE_COOKIES'),
     trustedOrigins: list(env.GATEHOUSE_TRUSTED_ORIGINS),
     allowedHosts: env.GATEHOUSE_ALLOWED_HOSTS

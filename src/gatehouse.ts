@@ -52,6 +52,12 @@ export interface GatehouseSettings {
   stores: Stores;
   /** Signs sessions' auth hashes and (by default) JWTs. Keep it secret; keep it stable; at least 32 bytes. */
   secretKey: string;
+  /**
+   * Django's `SECRET_KEY_FALLBACKS`: former keys still accepted for session
+   * auth hashes and account links (reset, activation, e-mail change), so
+   * rotating `secretKey` logs nobody out and breaks no mailed link.
+   */
+  secretKeyFallbacks?: readonly string[];
   /** Django's CSRF_TRUSTED_ORIGINS, each with its scheme. */
   trustedOrigins?: readonly string[];
   /** Django's ALLOWED_HOSTS: hosts whose own origin passes the CSRF Origin check. */
@@ -151,7 +157,7 @@ export class Gatehouse {
       ...shared,
     });
     this.tokens = new TokenService({ store: stores.tokens, users: stores.users, ...shared });
-    this.jwtKeys = settings.jwt?.keys ?? new JwtKeys({ algorithm: 'HS256', secret: settings.secretKey });
+    this.jwtKeys = settings.jwt?.keys ?? defaultJwtKeys(settings.secretKey, settings.secretKeyFallbacks);
     const codec = new JwtCodec({
       keys: this.jwtKeys,
       accessLifetimeSeconds: settings.jwt?.accessLifetime,
@@ -362,6 +368,17 @@ export class Gatehouse {
   close(): Promise<void> {
     return this.stores.close();
   }
+}
+
+/**
+ * simplejwt's default: HS256 signed with `secretKey`. Tokens signed with a
+ * fallback key verify too (simplejwt signs with SECRET_KEY, so refresh
+ * tokens Django issued stay good when its key is a fallback here); a
+ * fallback under 32 bytes signs no JWT Gatehouse accepts and is left out.
+ */
+function defaultJwtKeys(secretKey: string, fallbacks: readonly string[] = []): JwtKeys {
+  const fallbackSecrets = fallbacks.filter((key) => Buffer.byteLength(key) >= 32);
+  return new JwtKeys({ algorithm: 'HS256', secret: secretKey, fallbackSecrets });
 }
 
 /**

@@ -101,6 +101,7 @@ export async function openGatehouse(config: Config, options: OpenOptions = {}): 
   try {
     return createGatehouse({
       secretKey: config.secretKey,
+      secretKeyFallbacks: config.secretKeyFallbacks,
       trustedOrigins: config.trustedOrigins,
       allowedHosts: config.allowedHosts,
       secureCookies: config.secureCookies,
