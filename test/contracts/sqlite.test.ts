@@ -10,10 +10,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/internal/clock.ts';
+import { openSqliteImportTarget } from '../../src/stores/sqlite/import-target.ts';
 import { createSqliteStores } from '../../src/stores/sqlite/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import type { StoreFixture } from './fixture.ts';
+import { importTargetContract } from './import-target.contract.ts';
 import { refreshTokenStoreContract } from './refresh-token-store.contract.ts';
 import { sessionStoreContract } from './session-store.contract.ts';
 import { tokenStoreContract } from './token-store.contract.ts';
@@ -49,3 +51,15 @@ refreshTokenStoreContract(
   fixture((s) => s.refreshTokens),
 );
 counterStoreContract('sqlite', (clock) => fixture((s) => s.counters, clock)());
+importTargetContract('sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-sqlite-'));
+  const path = join(dir, 'gatehouse.db');
+  const target = openSqliteImportTarget(path);
+  const stores = createSqliteStores(path);
+  const close = async () => {
+    await target.close();
+    await stores.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { target, stores, close };
+});

@@ -1,0 +1,316 @@
+import { existsSync } from 'node:fs';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ConfigurationError } from '../../errors.ts';
+import {
+  emptyImportTarget,
+  type ImportChanges,
+  type ImportedUser,
+  type ImportedUserPatch,
+  type ImportKind,
+  type ImportTarget,
+  type LedgerEntry,
+  type StoredRefreshState,
+} from '../import-target.ts';
+import { checkTablePrefix, DEFAULT_TABLE_PREFIX, withTablePrefix } from '../table-prefix.ts';
+import { openSqliteDatabase } from './database.ts';
+import { guard } from './guard.ts';
+import { migrate } from './migrate.ts';
+import { sqliteMigrations } from './schema.ts';
+
+type Row = Record<string, unknown>;
+
+/** The columns an import may change, and the patch keys they come from: the only names spliced into SQL. */
+const USER_COLUMNS: readonly [keyof ImportedUserPatch, string][] = [
+  ['username', 'username'],
+  ['email', 'email'],
+  ['password', 'password'],
+  ['isActive', 'is_active'],
+  ['isStaff', 'is_staff'],
+  ['isSuperuser', 'is_superuser'],
+  ['dateJoined', 'date_joined'],
+  ['lastLogin', 'last_login'],
+];
+
+export interface SqliteImportTargetOptions {
+  /** Default `gatehouse_`. */
+  tablePrefix?: string;
+  /**
+   * Read only (a dry run): the file is neither created nor migrated; one that
+   * does not exist reads as empty, one not migrated to the current schema is
+   * refused.
+   */
+  readOnly?: boolean;
+}
+
+/**
+ * Where `gatehouse importdjango` writes on SQLite: a connection of its own
+ * to the Gatehouse file (migrated first), each `apply` one `BEGIN IMMEDIATE`
+ * transaction with prepared statements, lookups by a JSON array of keys
+ * (`json_each`). A running server on the same file sees each commit on its
+ * next request (its cache checks `PRAGMA data_version`).
+ *
+ * ```ts
+ * const target = openSqliteImportTarget('var/db.sqlite3');
+ * await target.apply({ createUsers: [user] });
+ * ```
+ */
+export function openSqliteImportTarget(path: string, options: SqliteImportTargetOptions = {}): ImportTarget {
+  const prefix = checkTablePrefix(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
+  if (options.readOnly) {
+    if (!existsSync(path)) return emptyImportTarget();
+    const raw = guard(() => new DatabaseSync(path, { readOnly: true }));
+    try {
+      checkMigrated(raw, prefix);
+    } catch (error) {
+      raw.close();
+      throw error;
+    }
+    return new SqliteImportTarget(raw, prefix);
+  }
+  const raw = openSqliteDatabase(path);
+  try {
+    migrate(raw, sqliteMigrations, { tablePrefix: prefix });
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  return new SqliteImportTarget(raw, prefix);
+}
+
+function checkMigrated(raw: DatabaseSync, prefix: string): void {
+  const db = withTablePrefix(raw, prefix);
+  let applied: string[] = [];
+  try {
+    applied = db
+      .prepare('SELECT id FROM migrations')
+      .all()
+      .map((r) => r.id as string);
+  } catch {
+    // No migrations table: not a Gatehouse database yet, or someone else's file.
+  }
+  const missing = sqliteMigrations.filter((m) => !applied.includes(m.id));
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `the Gatehouse database is not migrated (${missing.map((m) => m.id).join(', ')} pending): run gatehouse migrate first; a dry run writes nothing`,
+    );
+  }
+}
+
+class SqliteImportTarget implements ImportTarget {
+  readonly #raw: DatabaseSync;
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(raw: DatabaseSync, prefix: string) {
+    this.#raw = raw;
+    this.#db = withTablePrefix(raw, prefix);
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #all(sql: string, ...params: (string | number | null)[]): Row[] {
+    return guard(() => this.#statement(sql).all(...params)) as Row[];
+  }
+
+  async ledger(kind: ImportKind, refs: readonly string[]): Promise<Map<string, string>> {
+    const rows = this.#all(
+      'SELECT ref, fingerprint FROM django_imports WHERE kind = ? AND ref IN (SELECT value FROM json_each(?))',
+      kind,
+      JSON.stringify(refs),
+    );
+    return new Map(rows.map((r) => [r.ref as string, r.fingerprint as string]));
+  }
+
+  async ledgerPage(kind: ImportKind, afterRef: string, limit: number): Promise<LedgerEntry[]> {
+    return this.#all(
+      'SELECT kind, ref, fingerprint FROM django_imports WHERE kind = ? AND ref > ? ORDER BY ref LIMIT ?',
+      kind,
+      afterRef,
+      limit,
+    ) as unknown as LedgerEntry[];
+  }
+
+  async users(ids: readonly number[]): Promise<Map<number, ImportedUser>> {
+    const rows = this.#all(
+      'SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(ids),
+    );
+    return new Map(rows.map((r) => [r.id as number, toImportedUser(r)]));
+  }
+
+  async userIdsByUsername(usernames: readonly string[]): Promise<Map<string, number>> {
+    const rows = this.#all(
+      'SELECT id, username FROM users WHERE username IN (SELECT value FROM json_each(?))',
+      JSON.stringify(usernames),
+    );
+    return new Map(rows.map((r) => [r.username as string, r.id as number]));
+  }
+
+  async tokenOwners(keyHashes: readonly string[]): Promise<Map<string, number>> {
+    return this.#owners('api_tokens', keyHashes);
+  }
+
+  async sessionOwners(keyHashes: readonly string[]): Promise<Map<string, number>> {
+    return this.#owners('sessions', keyHashes);
+  }
+
+  #owners(table: 'api_tokens' | 'sessions', keyHashes: readonly string[]): Map<string, number> {
+    const rows = this.#all(
+      `SELECT key_hash, user_id FROM ${table} WHERE key_hash IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(keyHashes),
+    );
+    return new Map(rows.map((r) => [r.key_hash as string, r.user_id as number]));
+  }
+
+  async refreshTokenStates(jtis: readonly string[]): Promise<Map<string, StoredRefreshState>> {
+    const rows = this.#all(
+      'SELECT jti, state FROM refresh_tokens WHERE jti IN (SELECT value FROM json_each(?))',
+      JSON.stringify(jtis),
+    );
+    return new Map(rows.map((r) => [r.jti as string, r.state as StoredRefreshState]));
+  }
+
+  async apply(changes: ImportChanges): Promise<void> {
+    guard(() => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        this.#write(changes);
+        this.#db.exec('COMMIT');
+      } catch (error) {
+        if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  #write(c: ImportChanges): void {
+    const run = (sql: string, ...params: (string | number | null)[]) => this.#statement(sql).run(...params);
+    for (const u of c.createUsers ?? []) {
+      run(
+        `INSERT INTO users (id, username, email, password, is_active, is_staff, is_superuser, date_joined, last_login)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        u.id,
+        u.username,
+        u.email,
+        u.password,
+        Number(u.isActive),
+        Number(u.isStaff),
+        Number(u.isSuperuser),
+        u.dateJoined,
+        u.lastLogin,
+      );
+    }
+    if (c.updateUsers?.length) {
+      // One statement for every patch shape: `set_x` says whether column x changes.
+      const sets = USER_COLUMNS.map(([, column]) => `${column} = iif(:set_${column}, :${column}, ${column})`);
+      const update = this.#statement(`UPDATE users SET ${sets.join(', ')} WHERE id = :id`);
+      for (const { id, patch } of c.updateUsers) {
+        const values: Record<string, string | number | null> = { id };
+        for (const [key, column] of USER_COLUMNS) {
+          const value = patch[key];
+          values[`set_${column}`] = value === undefined ? 0 : 1;
+          values[column] = typeof value === 'boolean' ? Number(value) : (value ?? null);
+        }
+        update.run(values);
+      }
+    }
+    for (const t of c.createTokens ?? []) {
+      run(
+        `INSERT INTO api_tokens (id, key_hash, user_id, name, created_at, last_used_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        t.id,
+        t.keyHash,
+        t.userId,
+        t.name,
+        t.createdAt,
+        t.lastUsedAt,
+        t.expiresAt,
+      );
+    }
+    for (const keyHash of c.deleteTokens ?? []) run('DELETE FROM api_tokens WHERE key_hash = ?', keyHash);
+    for (const s of c.createSessions ?? []) {
+      run(
+        `INSERT INTO sessions (key_hash, id, user_id, auth_hash, created_at, last_seen_at, ip, user_agent, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        s.keyHash,
+        s.id,
+        s.userId,
+        s.authHash,
+        s.createdAt,
+        s.lastSeenAt,
+        s.ip,
+        s.userAgent,
+        s.expiresAt ?? null,
+      );
+    }
+    for (const s of c.updateSessions ?? []) {
+      run(
+        'UPDATE sessions SET auth_hash = ?, expires_at = ? WHERE key_hash = ?',
+        s.authHash,
+        s.expiresAt,
+        s.keyHash,
+      );
+    }
+    for (const keyHash of c.deleteSessions ?? []) run('DELETE FROM sessions WHERE key_hash = ?', keyHash);
+    for (const r of c.createRefreshTokens ?? []) {
+      run(
+        'INSERT INTO refresh_families (id, user_id, born_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        r.familyId,
+        r.userId,
+        r.bornAt,
+      );
+      run(
+        `INSERT INTO refresh_tokens (jti, family_id, user_id, expires_at, state) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (jti) DO NOTHING`,
+        r.jti,
+        r.familyId,
+        r.userId,
+        r.expiresAt,
+        r.state,
+      );
+    }
+    for (const jti of c.blacklistRefreshTokens ?? []) {
+      run("UPDATE refresh_tokens SET state = 'blacklisted' WHERE jti = ? AND state = 'outstanding'", jti);
+    }
+    for (const e of c.ledger ?? []) {
+      run(
+        `INSERT INTO django_imports (kind, ref, fingerprint) VALUES (?, ?, ?)
+         ON CONFLICT (kind, ref) DO UPDATE SET fingerprint = excluded.fingerprint`,
+        e.kind,
+        e.ref,
+        e.fingerprint,
+      );
+    }
+    for (const e of c.forget ?? [])
+      run('DELETE FROM django_imports WHERE kind = ? AND ref = ?', e.kind, e.ref);
+  }
+
+  async syncUserIds(): Promise<void> {
+    // Nothing to do: an AUTOINCREMENT table's sqlite_sequence moves up to any id inserted explicitly.
+  }
+
+  async close(): Promise<void> {
+    if (this.#raw.isOpen) this.#raw.close();
+  }
+}
+
+function toImportedUser(r: Row): ImportedUser {
+  return {
+    id: r.id as number,
+    username: r.username as string,
+    email: r.email as string,
+    password: r.password as string,
+    isActive: r.is_active === 1,
+    isStaff: r.is_staff === 1,
+    isSuperuser: r.is_superuser === 1,
+    dateJoined: r.date_joined as number,
+    lastLogin: r.last_login as number | null,
+  };
+}
