@@ -22,6 +22,7 @@ import { createtoken } from './commands/createtoken.ts';
 import { createuser } from './commands/createuser.ts';
 import { deactivateuser } from './commands/deactivateuser.ts';
 import { flushexpiredtokens } from './commands/flushexpiredtokens.ts';
+import { importdjango } from './commands/importdjango.ts';
 import { migrate } from './commands/migrate.ts';
 import { revoketoken } from './commands/revoketoken.ts';
 import { sessions } from './commands/sessions.ts';
@@ -40,6 +41,7 @@ export const commands: readonly Command[] = [
   clearsessions,
   flushexpiredtokens,
   migrate,
+  importdjango,
 ];
 
 export function processIo(): Io {
