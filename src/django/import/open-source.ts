@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from '../../errors.ts';
+import { openSqliteDjangoSource } from '../../stores/sqlite/django-source.ts';
 import type { DjangoSource } from './source.ts';
-import { openSqliteDjangoSource } from './sqlite-source.ts';
 
 /** Where a Django database is: a SQLite file, or a PostgreSQL URL. */
 export type DjangoDatabase = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -46,6 +46,6 @@ export function parseDjangoDatabaseUrl(url: string, cwd: string): DjangoDatabase
  */
 export async function openDjangoSource(database: DjangoDatabase): Promise<DjangoSource> {
   if (database.kind === 'sqlite') return openSqliteDjangoSource(database.path);
-  const { openPostgresDjangoSource } = await import('./postgres-source.ts');
+  const { openPostgresDjangoSource } = await import('../../stores/postgres/django-source.ts');
   return openPostgresDjangoSource(database.url);
 }

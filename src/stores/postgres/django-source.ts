@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { ConfigurationError } from '../../errors.ts';
 import {
   DJANGO_TABLES,
   type DjangoRefreshRow,
@@ -9,7 +8,8 @@ import {
   type DjangoTokenRow,
   type DjangoUserRow,
   type DjangoUserSecret,
-} from './source.ts';
+} from '../../django/import/source.ts';
+import { ConfigurationError } from '../../errors.ts';
 
 type Row = Record<string, unknown>;
 

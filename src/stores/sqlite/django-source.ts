@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { ConfigurationError } from '../../errors.ts';
-import { parseDjangoDateTime } from './django-datetime.ts';
+import { parseDjangoDateTime } from '../../django/import/django-datetime.ts';
 import {
   DJANGO_TABLES,
   type DjangoRefreshRow,
@@ -11,7 +10,8 @@ import {
   type DjangoTokenRow,
   type DjangoUserRow,
   type DjangoUserSecret,
-} from './source.ts';
+} from '../../django/import/source.ts';
+import { ConfigurationError } from '../../errors.ts';
 
 type Row = Record<string, unknown>;
 
