@@ -143,7 +143,7 @@ if (reason) {
         assert.deepEqual(rows.map((r) => r.id).sort(), [
           '0001_tables',
           '0002_refresh_families_table',
-          '0003_django_import',
+          '0005_django_import',
         ]);
         const more = [...postgresMigrations, { id: '9999_extra', sql: 'CREATE TABLE extra (x BIGINT)' }];
         assert.deepEqual(await migrate(pool, more, { schema }), ['9999_extra']);

@@ -20,13 +20,13 @@ describe('sqlite migrations', () => {
     assert.deepEqual(migrate(db, sqliteMigrations), [
       '0001_tables',
       '0002_refresh_families_table',
-      '0003_django_import',
+      '0005_django_import',
     ]);
     assert.deepEqual(migrate(db, sqliteMigrations), []);
     const rows = db.prepare('SELECT id, applied_at FROM gatehouse_migrations ORDER BY id').all();
     assert.deepEqual(
       rows.map((r) => r.id),
-      ['0001_tables', '0002_refresh_families_table', '0003_django_import'],
+      ['0001_tables', '0002_refresh_families_table', '0005_django_import'],
     );
     assert.ok(!Number.isNaN(Date.parse(rows[0].applied_at as string)));
     db.close();

@@ -91,7 +91,7 @@ FROM refresh_tokens GROUP BY family_id;
     // only), and the ledger of what each import run brought, so a re-run
     // updates what changed in Django and never undoes what Gatehouse did
     // since (see src/django/import/).
-    id: '0003_django_import',
+    id: '0005_django_import',
     sql: `
 ALTER TABLE sessions ADD COLUMN expires_at INTEGER NULL;
 
