@@ -268,9 +268,10 @@ describe('importdjango from SQLite, over HTTP against the reference server', { s
 
   test('--dry-run into a database that does not exist yet says what it would do, and creates nothing', async () => {
     const fresh = join(dir, 'not-yet', 'gatehouse.sqlite3');
+    const { SECRET_KEY: _, ...withoutKey } = env; // no var/secret.key is made either
     const dry = await gatehouseCli(
       importArgs(project.databaseUrl, manifest, '--dry-run'),
-      { ...env, DATABASE_URL: `sqlite:${fresh}` },
+      { ...withoutKey, DATABASE_URL: `sqlite:${fresh}` },
       dir,
     );
     assert.equal(dry.code, 0, dry.stderr);
@@ -279,6 +280,7 @@ describe('importdjango from SQLite, over HTTP against the reference server', { s
       firstImportSummary(manifest).replace('Imported', 'Would import'),
     );
     assert.equal(existsSync(join(dir, 'not-yet')), false);
+    assert.equal(existsSync(join(dir, 'var')), false);
   });
 
   test('rows it cannot bring are each reported with their table, a reference and why — never a key', async () => {

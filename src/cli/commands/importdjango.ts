@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config.ts';
 import { importDjango } from '../../django/import/import-django.ts';
 import { openDjangoSource, parseDjangoDatabaseUrl } from '../../django/import/open-source.ts';
 import { openImportTarget } from '../../django/import/open-target.ts';
@@ -6,6 +7,9 @@ import type { DjangoSource, DjangoTable } from '../../django/import/source.ts';
 import type { ImportTarget } from '../../stores/import-target.ts';
 import { UsageError } from '../args.ts';
 import { type CommandContext, defineCommand } from '../command.ts';
+
+/** Stands in for SECRET_KEY in a dry run: nothing is signed with it that is kept or shown. */
+const DRY_RUN_SECRET_KEY = 'dry-run-writes-nothing-and-keeps-no-session-auth-hash';
 
 /** How often a progress line is written on a terminal. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -50,8 +54,13 @@ that is no secret, and why), then the summary: Imported U users, T tokens, S ses
       throw new UsageError("Django's SECRET_KEY is needed: --django-secret-key KEY or DJANGO_SECRET_KEY");
     }
     const database = parseDjangoDatabaseUrl(url, ctx.io.cwd);
-    const config = ctx.config();
     const dryRun = options['dry-run'] === true;
+    // Without SECRET_KEY, loading the configuration would create var/secret.key; a dry run writes
+    // nothing, and stamps no session, so any key will do.
+    const config =
+      dryRun && !ctx.io.env.SECRET_KEY
+        ? loadConfig({ ...ctx.io.env, SECRET_KEY: DRY_RUN_SECRET_KEY }, ctx.io.cwd)
+        : ctx.config();
     let source: DjangoSource | null = null;
     let target: ImportTarget | null = null;
     let report: ImportReport;
