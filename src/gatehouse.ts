@@ -221,7 +221,7 @@ export class Gatehouse {
       unusedObtainedTtl: settings.obtainedTokens?.unusedTtl,
       ...shared,
     });
-    this.jwtKeys = settings.jwt?.keys ?? new JwtKeys({ algorithm: 'HS256', secret: settings.secretKey });
+    this.jwtKeys = settings.jwt?.keys ?? defaultJwtKeys(settings.secretKey, settings.secretKeyFallbacks);
     const codec = new JwtCodec({
       keys: this.jwtKeys,
       accessLifetimeSeconds: settings.jwt?.accessLifetime,
@@ -508,6 +508,17 @@ export class Gatehouse {
       await this.stores.close();
     }
   }
+}
+
+/**
+ * simplejwt's default: HS256 signed with `secretKey`. Tokens signed with a
+ * fallback key verify too (simplejwt signs with SECRET_KEY, so refresh
+ * tokens Django issued stay good when its key is a fallback here); a
+ * fallback under 32 bytes signs no JWT Gatehouse accepts and is left out.
+ */
+function defaultJwtKeys(secretKey: string, fallbacks: readonly string[] = []): JwtKeys {
+  const fallbackSecrets = fallbacks.filter((key) => Buffer.byteLength(key) >= 32);
+  return new JwtKeys({ algorithm: 'HS256', secret: secretKey, fallbackSecrets });
 }
 
 /**

@@ -15,7 +15,8 @@
  */
 
 export interface OptionSpec {
-  type: 'string' | 'boolean';
+  /** `strings`: a value option that may be given more than once (`--key A --key B`), read as a list. */
+  type: 'string' | 'strings' | 'boolean';
   /** Placeholder shown in the help, e.g. `SECONDS`. */
   value?: string;
   description: string;
@@ -24,7 +25,11 @@ export interface OptionSpec {
 export type OptionSpecs = Record<string, OptionSpec>;
 
 export type OptionValues<S extends OptionSpecs> = {
-  [K in keyof S]?: S[K]['type'] extends 'string' ? string : boolean;
+  [K in keyof S]?: S[K]['type'] extends 'string'
+    ? string
+    : S[K]['type'] extends 'strings'
+      ? string[]
+      : boolean;
 };
 
 export interface ArgsSpec<S extends OptionSpecs> {
@@ -51,7 +56,7 @@ export function parseArgs<S extends OptionSpecs>(argv: readonly string[], spec: 
   if (flags.includes('--help') || flags.includes('-h')) return { help: true };
 
   const positionals: string[] = [];
-  const options: Record<string, string | boolean> = {};
+  const options: Record<string, string | string[] | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (i === end) {
@@ -67,17 +72,23 @@ export function parseArgs<S extends OptionSpecs>(argv: readonly string[], spec: 
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const option = Object.hasOwn(spec.options, name) ? spec.options[name] : undefined;
     if (!option) throw new UsageError(`unknown option ${quote(eq === -1 ? arg : arg.slice(0, eq))}`);
-    if (Object.hasOwn(options, name)) throw new UsageError(`--${name} given more than once`);
+    if (Object.hasOwn(options, name) && option.type !== 'strings')
+      throw new UsageError(`--${name} given more than once`);
     if (option.type === 'boolean') {
       if (eq !== -1) throw new UsageError(`--${name} takes no value`);
       options[name] = true;
-    } else if (eq !== -1) {
-      options[name] = arg.slice(eq + 1);
     } else {
-      // The next word is the value whatever it looks like: a password may start with "-".
-      if (i + 1 >= argv.length || i + 1 === end)
-        throw new UsageError(`--${name} needs a value (--${name} ${option.value ?? 'VALUE'})`);
-      options[name] = argv[++i];
+      let value: string;
+      if (eq !== -1) value = arg.slice(eq + 1);
+      else {
+        // The next word is the value whatever it looks like: a password may start with "-".
+        if (i + 1 >= argv.length || i + 1 === end)
+          throw new UsageError(`--${name} needs a value (--${name} ${option.value ?? 'VALUE'})`);
+        value = argv[++i];
+      }
+      if (option.type === 'strings')
+        options[name] = [...((options[name] as string[] | undefined) ?? []), value];
+      else options[name] = value;
     }
   }
 

@@ -61,5 +61,5 @@ function usageLine(command: Command): string {
 }
 
 function optionLabel(name: string, spec: OptionSpec): string {
-  return spec.type === 'string' ? `--${name} ${spec.value ?? 'VALUE'}` : `--${name}`;
+  return spec.type === 'boolean' ? `--${name}` : `--${name} ${spec.value ?? 'VALUE'}`;
 }

@@ -33,6 +33,7 @@ import { createtoken } from './commands/createtoken.ts';
 import { createuser } from './commands/createuser.ts';
 import { deactivateuser } from './commands/deactivateuser.ts';
 import { flushexpiredtokens } from './commands/flushexpiredtokens.ts';
+import { importdjango } from './commands/importdjango.ts';
 import { mfa } from './commands/mfa.ts';
 import { migrate } from './commands/migrate.ts';
 import { resetmfa } from './commands/resetmfa.ts';
@@ -60,6 +61,7 @@ export const commands: readonly Command[] = [
   migrate,
   sendtestemail,
   runserver,
+  importdjango,
 ];
 
 /** What the `gatehouse` bin hands the commands beyond the process: where the reference server is. */

@@ -117,7 +117,9 @@ export class SessionService {
     const now = this.#clock.now();
     if (
       now - session.lastSeenAt > this.idleTimeout * 1000 ||
-      now - session.createdAt > this.absoluteTimeout * 1000
+      now - session.createdAt > this.absoluteTimeout * 1000 ||
+      // An imported Django session is valid while expire_date > now, as Django's `expire_date__gt=now`.
+      (session.expiresAt !== undefined && now >= session.expiresAt)
     ) {
       await this.#store.delete(keyHash);
       return null;
@@ -170,7 +172,9 @@ export class SessionService {
     const now = this.#clock.now();
     return (await this.#store.listByUser(userId)).filter(
       (s) =>
-        now - s.lastSeenAt <= this.idleTimeout * 1000 && now - s.createdAt <= this.absoluteTimeout * 1000,
+        now - s.lastSeenAt <= this.idleTimeout * 1000 &&
+        now - s.createdAt <= this.absoluteTimeout * 1000 &&
+        (s.expiresAt === undefined || now < s.expiresAt),
     );
   }
 
@@ -186,10 +190,10 @@ export class SessionService {
     return ended;
   }
 
-  /** Drops sessions past their idle or absolute limit (`clearsessions`). */
+  /** Drops sessions past their idle or absolute limit, or their hard end (`clearsessions`). */
   clearExpired(): Promise<number> {
     const now = this.#clock.now();
-    return this.#store.deleteExpired(now - this.idleTimeout * 1000, now - this.absoluteTimeout * 1000);
+    return this.#store.deleteExpired(now - this.idleTimeout * 1000, now - this.absoluteTimeout * 1000, now);
   }
 
   /** Django's session auth hash of the user's current password (memoised: it is on every request's path). */

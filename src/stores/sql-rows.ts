@@ -41,7 +41,7 @@ export const USER_PATCH_COLUMNS: readonly [keyof UserPatch, string][] = [
 
 /** Maps a `sessions` row to a `SessionRecord`; shared by the SQL backends. */
 export function toSession(row: Row): SessionRecord {
-  return {
+  const session: SessionRecord = {
     id: row.id as string,
     keyHash: row.key_hash as string,
     userId: row.user_id as number,
@@ -51,6 +51,9 @@ export function toSession(row: Row): SessionRecord {
     ip: row.ip as string,
     userAgent: row.user_agent as string,
   };
+  // Only an imported session has a hard end; a Gatehouse session's record has no such key.
+  if (row.expires_at !== null && row.expires_at !== undefined) session.expiresAt = row.expires_at as number;
+  return session;
 }
 
 /** Maps an `api_tokens` row to a `TokenRecord`; shared by the SQL backends. */

@@ -20,6 +20,7 @@ export const GATEHOUSE_TABLES: readonly string[] = Object.freeze([
   'pending_logins',
   'webauthn_challenges',
   'passkeys',
+  'django_imports',
 ]);
 
 /** The default prefix: `gatehouse_users`, `gatehouse_sessions`, … */

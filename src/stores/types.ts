@@ -99,6 +99,12 @@ export interface SessionRecord {
   lastSeenAt: number;
   ip: string;
   userAgent: string;
+  /**
+   * A hard end (ms), besides the idle and absolute limits: the session is dead
+   * from this instant on. Absent for Gatehouse's own sessions; a session
+   * imported from Django carries its `expire_date`.
+   */
+  expiresAt?: number;
 }
 
 export interface SessionStore {
@@ -113,8 +119,11 @@ export interface SessionStore {
   listByUser(userId: number): Promise<SessionRecord[]>;
   /** Deletes every session of a user except `keepKeyHash`; returns the deleted key hashes. */
   deleteByUser(userId: number, keepKeyHash?: string): Promise<string[]>;
-  /** Deletes sessions idle since before `idleBefore` or created before `createdBefore`; returns the count. */
-  deleteExpired(idleBefore: number, createdBefore: number): Promise<number>;
+  /**
+   * Deletes sessions idle since before `idleBefore`, created before
+   * `createdBefore`, or (given `now`) whose `expiresAt` is not after `now`; returns the count.
+   */
+  deleteExpired(idleBefore: number, createdBefore: number, now?: number): Promise<number>;
   /**
    * Re-stamps a session's auth hash (Django's `get_user` after a match under
    * a fallback secret); a session that is gone stays gone.

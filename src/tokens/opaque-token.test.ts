@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALNUM, cryptoRandom, type Random } from '../internal/random.ts';
-import { isWellFormedToken, mintToken, TOKEN_PREFIX } from './opaque-token.ts';
+import { isDrfKey, isWellFormedToken, mintToken, TOKEN_PREFIX } from './opaque-token.ts';
 
 const SHAPE = /^gth_[A-Za-z0-9]{38}$/;
 
@@ -92,4 +92,21 @@ test('TOK-04: near misses of a valid key are not well formed', () => {
 
 test('a DRF-style 40-hex key is not a Gatehouse key', () => {
   assert.equal(isWellFormedToken('9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'), false);
+});
+
+test("isDrfKey: DRF's 40 lower-case hex keys (imported from Django), and nothing else", () => {
+  const key = '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'; // DRF's documentation example
+  assert.equal(isDrfKey(key), true);
+  for (const other of [
+    key.toUpperCase(),
+    key.slice(1),
+    `${key}0`,
+    `${key.slice(0, 39)}g`,
+    ` ${key.slice(1)}`,
+    mintToken(cryptoRandom),
+    '',
+  ]) {
+    assert.equal(isDrfKey(other), false, other);
+  }
+  assert.equal(isWellFormedToken(key), false, 'not a key Gatehouse mints');
 });

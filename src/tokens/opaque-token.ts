@@ -29,6 +29,25 @@ export function isWellFormedToken(value: string): boolean {
   return value.slice(TOKEN_PREFIX.length + RANDOM_LENGTH) === checksum(body);
 }
 
+/** DRF's `Token.generate_key()`: `binascii.hexlify(os.urandom(20))`, 40 lowercase hex digits (160 bits). */
+const DRF_KEY = /^[0-9a-f]{40}$/;
+
+/**
+ * Whether a value has the shape of a key DRF's `authtoken` made. Such keys
+ * exist in Gatehouse only when `gatehouse importdjango` brought them over
+ * (stored, like ours, as their SHA-256): a mobile app keeps its
+ * `Authorization: Token <40 hex>` across the move. DRF compares keys exactly,
+ * so upper-case hex is no key. No store is consulted.
+ *
+ * ```ts
+ * isDrfKey('9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'); // true
+ * isDrfKey('9944B09199C62BCF9418AD846DD0E4BBDFC6EE4B'); // false
+ * ```
+ */
+export function isDrfKey(value: string): boolean {
+  return typeof value === 'string' && value.length === 40 && DRF_KEY.test(value);
+}
+
 function checksum(body: string): string {
   let n = crc32(body);
   let out = '';

@@ -7,7 +7,7 @@ import { isStorableText } from '../internal/storable-text.ts';
 import type { Origin, SecurityEvents } from '../logging/security-events.ts';
 import type { Revocations } from '../revocations.ts';
 import type { TokenRecord, TokenStore, User, UserStore } from '../stores/types.ts';
-import { isWellFormedToken, mintToken } from './opaque-token.ts';
+import { isDrfKey, isWellFormedToken, mintToken } from './opaque-token.ts';
 
 export interface TokenSettings {
   store: TokenStore;
@@ -104,9 +104,12 @@ export class TokenService {
     return { key, token };
   }
 
-  /** The live token and its user, or null (unknown, malformed, expired). Throws for an inactive user. */
+  /**
+   * The live token and its user, or null (unknown, malformed, expired). Throws for an inactive user.
+   * Our `gth_` keys and, for tokens imported from Django, DRF's 40-hex keys are looked up.
+   */
   async resolve(key: string): Promise<{ token: TokenRecord; user: User } | null> {
-    if (!isWellFormedToken(key)) return null;
+    if (!isWellFormedToken(key) && !isDrfKey(key)) return null;
     const token = await this.#store.getByKeyHash(sha256Hex(key));
     if (!token) return null;
     const now = this.#clock.now();

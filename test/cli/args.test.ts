@@ -37,6 +37,20 @@ test('a value may start with a dash; after -- everything is positional', () => {
   });
 });
 
+test('a repeatable option (type strings) collects every value, in order', () => {
+  const keys = {
+    positionals: ['URL'],
+    options: { key: { type: 'strings', value: 'KEY', description: 'a key, repeatable' } },
+  } as const;
+  assert.deepEqual(parseArgs(['db', '--key', 'new', '--key=old', '--key', '-older'], keys), {
+    help: false,
+    positionals: ['db'],
+    options: { key: ['new', 'old', '-older'] },
+  });
+  assert.deepEqual(parseArgs(['db'], keys), { help: false, positionals: ['db'], options: {} });
+  assert.throws(() => parseArgs(['db', '--key'], keys), new UsageError('--key needs a value (--key KEY)'));
+});
+
 test('--help or -h anywhere before -- asks for help, whatever else is wrong', () => {
   assert.deepEqual(parseArgs(['--bogus', '-h'], spec), { help: true });
   assert.deepEqual(parseArgs(['--help'], spec), { help: true });

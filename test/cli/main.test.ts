@@ -58,6 +58,7 @@ test('every command answers --help and -h on stdout, exit 0', async () => {
       'migrate',
       'sendtestemail',
       'runserver',
+      'importdjango',
     ],
   );
   for (const { name } of commands) {
@@ -118,6 +119,15 @@ test('bad arguments: one line on stderr naming the command, exit 2, nothing open
     [['flushexpiredtokens', '--all'], 'flushexpiredtokens: unknown option "--all"'],
     [['migrate', '--fake'], 'migrate: unknown option "--fake"'],
     [['runserver', '0.0.0.0:8000'], 'runserver: unexpected argument "0.0.0.0:8000"'],
+    [['importdjango'], 'importdjango: missing DJANGO_DATABASE_URL'],
+    [
+      ['importdjango', 'db.sqlite3'],
+      "importdjango: Django's SECRET_KEY is needed: --django-secret-key KEY or DJANGO_SECRET_KEY",
+    ],
+    [
+      ['importdjango', 'db.sqlite3', '--django-secret-key'],
+      'importdjango: --django-secret-key needs a value (--django-secret-key KEY)',
+    ],
   ];
   for (const [argv, message] of cases) {
     const result = await run(argv);
@@ -136,7 +146,7 @@ test('no command, an unknown command, help for an unknown command: exit 2', asyn
   assert.equal(none.code, 2);
   assert.match(
     none.stderr,
-    /^gatehouse: missing command: createuser, changepassword, .*, migrate, sendtestemail, runserver \(see gatehouse --help\)\n$/,
+    /^gatehouse: missing command: createuser, changepassword, .*, migrate, sendtestemail, runserver, importdjango \(see gatehouse --help\)\n$/,
   );
   assert.deepEqual(await run(['createsuperuser']), {
     code: 2,
@@ -165,6 +175,18 @@ test('a bad configuration value is exit 2, one line, before the database is open
     code: 2,
     stdout: '',
     stderr: 'gatehouse: clearsessions: DATABASE_URL: sqlite: needs a path, e.g. sqlite:var/db.sqlite3\n',
+  });
+  const key = { DJANGO_SECRET_KEY: 'django-insecure-key' };
+  assert.deepEqual(await run(['importdjango', 'mysql://db/app'], key), {
+    code: 2,
+    stdout: '',
+    stderr:
+      'gatehouse: importdjango: DJANGO_DATABASE_URL: unsupported scheme "mysql"; Gatehouse reads SQLite and PostgreSQL\n',
+  });
+  assert.deepEqual(await run(['importdjango', 'no-such-django.sqlite3'], key), {
+    code: 2,
+    stdout: '',
+    stderr: `gatehouse: importdjango: no Django database at ${join(dir, 'no-such-django.sqlite3')}\n`,
   });
   assert.equal(existsSync(dbPath), false);
 });

@@ -14,11 +14,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import pg from 'pg';
 import type { Clock } from '../../src/internal/clock.ts';
+import { openPostgresImportTarget } from '../../src/stores/postgres/import-target.ts';
 import { createPostgresStores, migrate, postgresMigrations } from '../../src/stores/postgres/index.ts';
 import { createPostgresPool } from '../../src/stores/postgres/pool.ts';
 import type { Stores } from '../../src/stores/types.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import { makeUser, type StoreFixture, unique } from './fixture.ts';
+import { importTargetContract } from './import-target.contract.ts';
 import { passkeyStoreContract } from './passkey-store.contract.ts';
 import { pendingLoginStoreContract } from './pending-login-store.contract.ts';
 import { recoveryCodeStoreContract } from './recovery-code-store.contract.ts';
@@ -115,6 +117,17 @@ if (reason) {
     'postgres',
     fixture((s) => s.passkeys),
   );
+  importTargetContract('postgres', async () => {
+    const schema = newSchema();
+    const target = await openPostgresImportTarget(url, { schema });
+    const stores = await createPostgresStores(url, { schema });
+    const close = async () => {
+      await target.close();
+      await stores.close();
+      await dropSchema(schema);
+    };
+    return { target, stores, close };
+  });
 
   describe('PostgreSQL specifics', () => {
     test('concurrent consumes of one jti run on separate connections, and one wins', async () => {

@@ -112,6 +112,28 @@ export function sessionStoreContract(name: string, make: MakeFixture<SessionStor
       assert.equal(await sessions.getByKeyHash(b.keyHash), null);
     });
 
+    test('a hard end (expiresAt) is kept, and only a record that has one carries it', async () => {
+      const user = await makeUser(users);
+      const imported = { ...record(user.id, 1), expiresAt: 1_800_000_000_123 };
+      const own = record(user.id, 2);
+      for (const s of [imported, own]) await sessions.create(s);
+      assert.deepEqual(await sessions.getByKeyHash(imported.keyHash), imported);
+      const read = await sessions.getByKeyHash(own.keyHash);
+      assert.equal(read !== null && Object.hasOwn(read, 'expiresAt'), false);
+      assert.deepEqual(await sessions.listByUser(user.id), [imported, own]);
+    });
+
+    test('deleteExpired with now also removes sessions whose hard end has come, and only then', async () => {
+      const user = await makeUser(users);
+      const base = 20_000_000_000; // later than every other session, so no other test's rows are idle here
+      const at = (expiresAt: number) => ({ ...record(user.id, base), expiresAt });
+      const [ended, endsNow, later] = [at(base + 10), at(base + 20), at(base + 21)];
+      for (const s of [ended, endsNow, later]) await sessions.create(s);
+      assert.equal(await sessions.deleteExpired(0, 0), 0, 'no now: hard ends are left alone');
+      assert.equal(await sessions.deleteExpired(0, 0, base + 20), 2);
+      assert.deepEqual(await sessions.listByUser(user.id), [later]);
+    });
+
     test('returned records are copies', async () => {
       const s = record((await makeUser(users)).id);
       await sessions.create(s);

@@ -10,10 +10,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/internal/clock.ts';
+import { openSqliteImportTarget } from '../../src/stores/sqlite/import-target.ts';
 import { createSqliteStores } from '../../src/stores/sqlite/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
 import type { StoreFixture } from './fixture.ts';
+import { importTargetContract } from './import-target.contract.ts';
 import { passkeyStoreContract } from './passkey-store.contract.ts';
 import { pendingLoginStoreContract } from './pending-login-store.contract.ts';
 import { recoveryCodeStoreContract } from './recovery-code-store.contract.ts';
@@ -74,3 +76,15 @@ passkeyStoreContract(
   'sqlite',
   fixture((s) => s.passkeys),
 );
+importTargetContract('sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-sqlite-'));
+  const path = join(dir, 'gatehouse.db');
+  const target = openSqliteImportTarget(path);
+  const stores = createSqliteStores(path);
+  const close = async () => {
+    await target.close();
+    await stores.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { target, stores, close };
+});

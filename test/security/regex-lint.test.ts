@@ -60,7 +60,7 @@ const COMPUTED: Record<string, { source: string; flags: string }[]> = {
   "src/stores/table-prefix.ts `\\\\b(?:${GATEHOUSE_TABLES.join('|')})(?:_[a-z0-9_]+)?\\\\b`": [
     {
       source:
-        '\\b(?:migrations|users|sessions|api_tokens|refresh_tokens|refresh_families|throttle_counters)(?:_[a-z0-9_]+)?\\b',
+        '\\b(?:migrations|users|sessions|api_tokens|refresh_tokens|refresh_families|throttle_counters|totp_devices|recovery_codes|pending_logins|webauthn_challenges|passkeys|django_imports)(?:_[a-z0-9_]+)?\\b',
       flags: 'g',
     },
   ],

@@ -12,7 +12,7 @@ export interface SessionLimits {
  * sends everything else to the durable store. Every write through it fixes
  * or drops the cached copy on this instance; other instances hear of it on
  * the bus (Revocations publishes). A copy lives at most the cache TTL and
- * never past the session's own idle or absolute end.
+ * never past the session's own idle, absolute or hard (`expiresAt`) end.
  *
  * ```ts
  * const sessions = new CachedSessionStore(sqlite.sessions, cache, { idleMs: 1_209_600_000 });
@@ -79,11 +79,16 @@ export class CachedSessionStore implements SessionStore {
     }
   }
 
-  async deleteExpired(idleBefore: number, createdBefore: number): Promise<number> {
+  async deleteExpired(idleBefore: number, createdBefore: number, now?: number): Promise<number> {
     try {
-      return await this.#durable.deleteExpired(idleBefore, createdBefore);
+      return await this.#durable.deleteExpired(idleBefore, createdBefore, now);
     } finally {
-      this.#cache.sessions.deleteWhere((s) => s.lastSeenAt < idleBefore || s.createdAt < createdBefore);
+      this.#cache.sessions.deleteWhere(
+        (s) =>
+          s.lastSeenAt < idleBefore ||
+          s.createdAt < createdBefore ||
+          (now !== undefined && s.expiresAt !== undefined && s.expiresAt <= now),
+      );
     }
   }
 
@@ -100,6 +105,7 @@ export class CachedSessionStore implements SessionStore {
     const { idleMs, absoluteMs } = this.#limits;
     const idleLeft = idleMs === undefined ? Infinity : session.lastSeenAt + idleMs - now;
     const absoluteLeft = absoluteMs === undefined ? Infinity : session.createdAt + absoluteMs - now;
-    return Math.min(idleLeft, absoluteLeft);
+    const hardLeft = session.expiresAt === undefined ? Infinity : session.expiresAt - now;
+    return Math.min(idleLeft, absoluteLeft, hardLeft);
   }
 }

@@ -56,10 +56,11 @@ export class MemorySessionStore implements SessionStore {
     return doomed;
   }
 
-  async deleteExpired(idleBefore: number, createdBefore: number): Promise<number> {
+  async deleteExpired(idleBefore: number, createdBefore: number, now?: number): Promise<number> {
     let count = 0;
     for (const session of [...this.#byKeyHash.values()]) {
-      if (session.lastSeenAt < idleBefore || session.createdAt < createdBefore) {
+      const ended = now !== undefined && session.expiresAt !== undefined && session.expiresAt <= now;
+      if (session.lastSeenAt < idleBefore || session.createdAt < createdBefore || ended) {
         this.#remove(session.keyHash);
         count++;
       }

@@ -23,9 +23,19 @@ export class PostgresSessionStore implements SessionStore {
   async create(s: SessionRecord): Promise<void> {
     await query(
       this.#pool,
-      `INSERT INTO sessions (key_hash, id, user_id, auth_hash, created_at, last_seen_at, ip, user_agent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [s.keyHash, s.id, s.userId, s.authHash, s.createdAt, s.lastSeenAt, s.ip, s.userAgent],
+      `INSERT INTO sessions (key_hash, id, user_id, auth_hash, created_at, last_seen_at, ip, user_agent, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        s.keyHash,
+        s.id,
+        s.userId,
+        s.authHash,
+        s.createdAt,
+        s.lastSeenAt,
+        s.ip,
+        s.userAgent,
+        s.expiresAt ?? null,
+      ],
     );
   }
 
@@ -78,11 +88,12 @@ export class PostgresSessionStore implements SessionStore {
     return rows.map((row) => row.key_hash as string);
   }
 
-  async deleteExpired(idleBefore: number, createdBefore: number): Promise<number> {
+  async deleteExpired(idleBefore: number, createdBefore: number, now?: number): Promise<number> {
+    // `expires_at <= NULL` is never true: without `now`, hard ends are left alone.
     const { rowCount } = await query(
       this.#pool,
-      'DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2',
-      [idleBefore, createdBefore],
+      'DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2 OR expires_at <= $3',
+      [idleBefore, createdBefore, now ?? null],
     );
     return rowCount ?? 0;
   }

@@ -153,6 +153,24 @@ CREATE TABLE passkeys (
 CREATE INDEX passkeys_user_id ON passkeys (user_id);
 `,
   },
+  {
+    // Moving from Django: a session imported from django_session dies at its
+    // Django expire_date (NULL: Gatehouse's own idle and absolute limits
+    // only), and the ledger of what each import run brought, so a re-run
+    // updates what changed in Django and never undoes what Gatehouse did
+    // since (see src/django/import/).
+    id: '0005_django_import',
+    sql: `
+ALTER TABLE sessions ADD COLUMN expires_at INTEGER NULL;
+
+CREATE TABLE django_imports (
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  PRIMARY KEY (kind, ref)
+) WITHOUT ROWID;
+`,
+  },
 ]);
 
 /** SQL for the number in the first 12 hex digits of `column` (SQLite has no hex-to-integer function). */

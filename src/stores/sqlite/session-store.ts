@@ -25,8 +25,8 @@ export class SqliteSessionStore implements SessionStore {
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
-      `INSERT INTO sessions (key_hash, id, user_id, auth_hash, created_at, last_seen_at, ip, user_agent)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sessions (key_hash, id, user_id, auth_hash, created_at, last_seen_at, ip, user_agent, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#byKeyHash = db.prepare('SELECT * FROM sessions WHERE key_hash = ?');
     // Only moves forward: a late, out-of-order touch neither writes nor rewinds.
@@ -39,13 +39,25 @@ export class SqliteSessionStore implements SessionStore {
     this.#deleteByUser = db.prepare(
       'DELETE FROM sessions WHERE user_id = ? AND key_hash IS NOT ? RETURNING key_hash',
     );
-    this.#deleteExpired = db.prepare('DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?');
+    this.#deleteExpired = db.prepare(
+      'DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? OR expires_at <= ?',
+    );
     this.#setAuthHash = db.prepare('UPDATE sessions SET auth_hash = ? WHERE key_hash = ?');
   }
 
   async create(s: SessionRecord): Promise<void> {
     guard(() =>
-      this.#insert.run(s.keyHash, s.id, s.userId, s.authHash, s.createdAt, s.lastSeenAt, s.ip, s.userAgent),
+      this.#insert.run(
+        s.keyHash,
+        s.id,
+        s.userId,
+        s.authHash,
+        s.createdAt,
+        s.lastSeenAt,
+        s.ip,
+        s.userAgent,
+        s.expiresAt ?? null,
+      ),
     );
   }
 
@@ -78,8 +90,9 @@ export class SqliteSessionStore implements SessionStore {
     return rows.map((row) => row.key_hash as string);
   }
 
-  async deleteExpired(idleBefore: number, createdBefore: number): Promise<number> {
-    return Number(guard(() => this.#deleteExpired.run(idleBefore, createdBefore)).changes);
+  async deleteExpired(idleBefore: number, createdBefore: number, now?: number): Promise<number> {
+    // `expires_at <= NULL` is never true: without `now`, hard ends are left alone.
+    return Number(guard(() => this.#deleteExpired.run(idleBefore, createdBefore, now ?? null)).changes);
   }
 
   async setAuthHash(keyHash: string, authHash: string): Promise<void> {
