@@ -48,10 +48,19 @@ export function checkTablePrefix(prefix: string): string {
  */
 export function prefixTables(sql: string, prefix: string): string {
   if (prefix === '') return sql;
-  return sql.replace(TABLE_WORD, (name) => prefix + name);
+  return sql.replace(WORD, (word) => (isGatehouseName(word) ? prefix + word : word));
 }
 
-const TABLE_WORD = new RegExp(`\\b(?:${GATEHOUSE_TABLES.join('|')})(?:_[a-z0-9_]+)?\\b`, 'g');
+// Every identifier-shaped word; each is looked up, so the pattern stays one linear scan.
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+const TABLES: ReadonlySet<string> = new Set(GATEHOUSE_TABLES);
+
+/** A Gatehouse table, or a name built on one (`sessions_user_id`, an index). */
+function isGatehouseName(word: string): boolean {
+  if (TABLES.has(word)) return true;
+  for (const table of GATEHOUSE_TABLES) if (word.startsWith(`${table}_`)) return true;
+  return false;
+}
 
 type Rewriting = {
   query?: unknown;

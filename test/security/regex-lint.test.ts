@@ -57,13 +57,6 @@ const COMPUTED: Record<string, { source: string; flags: string }[]> = {
       { source: '^md5\\$([^$]{1,100})\\$[0-9a-f]{32}$', flags: '' },
       { source: '^sha1\\$([^$]{1,100})\\$[0-9a-f]{40}$', flags: '' },
     ],
-  "src/stores/table-prefix.ts `\\\\b(?:${GATEHOUSE_TABLES.join('|')})(?:_[a-z0-9_]+)?\\\\b`": [
-    {
-      source:
-        '\\b(?:migrations|users|sessions|api_tokens|refresh_tokens|refresh_families|throttle_counters|totp_devices|recovery_codes|pending_logins|webauthn_challenges|passkeys|django_imports)(?:_[a-z0-9_]+)?\\b',
-      flags: 'g',
-    },
-  ],
 };
 
 /** redos-detector's verdict: null when linear, else why not. */
