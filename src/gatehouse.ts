@@ -429,7 +429,11 @@ export class Gatehouse {
       throw error;
     }
     const user = await verifyCredentials(
-      { users: this.stores.users, hashers: this.hashers },
+      {
+        users: this.stores.users,
+        hashers: this.hashers,
+        onRehash: (before, after) => this.sessions.carryOverRehash(before, after),
+      },
       username,
       password,
     );

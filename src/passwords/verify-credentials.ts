@@ -19,6 +19,12 @@ export interface CredentialDeps {
   hashers: PasswordHashers;
   /** Accepted for symmetry with the other services; Django's `authenticate` does not touch `last_login` (`login()` does). */
   clock?: Clock;
+  /**
+   * Told when a stored hash was upgraded (a Django hash rehashed as argon2id):
+   * the password is the same, so what was bound to the old hash (sessions'
+   * auth hashes) may be carried over to the new one.
+   */
+  onRehash?: (before: User, after: User) => Promise<void>;
 }
 
 /**
@@ -52,5 +58,6 @@ export async function verifyCredentials(
   if (!valid) return null;
   // null from update: the user was deleted meanwhile, so there is no one to log in.
   const current = mustUpdate ? await users.update(user.id, { password: await hashers.hash(password) }) : user;
+  if (mustUpdate && current) await deps.onRehash?.(user, current);
   return current?.isActive ? current : null;
 }

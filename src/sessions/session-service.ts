@@ -149,6 +149,23 @@ export class SessionService {
   }
 
   /**
+   * After a hash upgrade of the same password (`before` → `after`), the
+   * user's sessions made under the old hash are re-stamped for the new one:
+   * upgrading Django's PBKDF2 to argon2id at a login logs nobody out (Django
+   * itself would end every other session there). Sessions under any other
+   * hash (an earlier password) stay dead.
+   */
+  async carryOverRehash(before: User, after: User): Promise<void> {
+    const old = this.authHash(before);
+    const now = this.authHash(after);
+    for (const session of await this.#store.listByUser(after.id)) {
+      if (timingSafeEqual(session.authHash, old)) await this.#store.setAuthHash(session.keyHash, now);
+    }
+    // Every instance drops its copies of the user (and the sessions tagged with it) and reads them anew.
+    await this.#revocations?.userChanged(after.id);
+  }
+
+  /**
    * Ends the session behind a cookie value (logout), on every instance: the
    * record is deleted, the revocation published and the event written.
    */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { pbkdf2Sync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { makeApp, type TestApp } from '../helpers/app.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
@@ -423,6 +424,25 @@ describe('session authentication (CONTRACT "Session authentication")', () => {
     assert.equal(twin.body, '{"username":["A user with a similar username already exists."]}');
   });
 
+  test('a hash upgrade at login (a Django PBKDF2 hash rehashed as argon2id) logs no other session out', async () => {
+    await t.user('djangonaut');
+    const user = (await t.gh.accounts.getByUsername('djangonaut'))!;
+    // What a Django 3.2 project holds: pbkdf2_sha256 at 260,000 iterations, below today's floor, so upgraded.
+    await t.gh.stores.users.update(user.id, { password: djangoPbkdf2('Pw-12345678', 260_000) });
+    const imported = (await t.gh.stores.users.getById(user.id))!;
+    const { key } = await t.gh.sessions.create(imported, { ip: '192.0.2.2', userAgent: 'tablet' });
+    const tablet = t.client();
+    tablet.jar.set('sessionid', key);
+    assert.match((await tablet.request('GET', '/api/me/')).body, /djangonaut/);
+    assert.equal((await t.client().login('djangonaut')).status, 200);
+    assert.match((await t.gh.stores.users.getById(user.id))!.password, /^\$argon2id\$/);
+    assert.match(
+      (await tablet.request('GET', '/api/me/')).body,
+      /djangonaut/,
+      'still logged in after the upgrade',
+    );
+  });
+
   test('SES-10: a password change keeps the current session (new key) and ends the others', async () => {
     await t.user('erin', 'Old-pass-4821');
     const a = t.client();
@@ -570,3 +590,10 @@ describe('session expiry on a fake clock (SES-12, SES-13)', () => {
     assert.match(res.setCookies[0], /Max-Age=3600;/);
   });
 });
+
+/** A Django pbkdf2_sha256 hash of `password` at `iterations` (Django 3.2 used 260,000). */
+function djangoPbkdf2(password: string, iterations: number): string {
+  const salt = 'Ws4bR0kNkqCQB2lFbM9u3Y';
+  const digest = pbkdf2Sync(password, salt, iterations, 32, 'sha256').toString('base64');
+  return `pbkdf2_sha256$${iterations}$${salt}$${digest}`;
+}

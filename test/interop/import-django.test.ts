@@ -58,6 +58,7 @@ function gatehouseEnv(databaseUrl: string, manifest: DjangoManifest): Record<str
     GATEHOUSE_LOGIN_RATE: '1000/min',
     GATEHOUSE_LOGIN_ADDRESS_RATE: '1000/min',
     GATEHOUSE_SECURITY_LOG: 'off',
+    GATEHOUSE_DJANGO_TIME_ZONE: manifest.timeZone,
   };
 }
 
@@ -140,10 +141,44 @@ function clientsKeepWorking(
     }
   });
 
+  /** Users whose Django link reset their password below: they log in with the new one, their sessions ended. */
+  const resetTo = new Map<string, string>();
+
+  test("over HTTP, djoser's reset_password_confirm takes the link Django mailed; the voided one is refused", async () => {
+    const { server, manifest } = state();
+    for (const reset of manifest.passwordResets) {
+      const password = `Reset-${reset.user}-9431`;
+      const res = await postJson(server.url, '/auth/users/reset_password_confirm/', {
+        uid: reset.uid,
+        token: reset.token,
+        new_password: password,
+      });
+      if (!reset.works) {
+        assert.equal(res.body, '{"token":["Invalid token for given user."]}', reset.why);
+        continue;
+      }
+      assert.equal(res.status, 204, `${reset.why}: ${res.body}`);
+      resetTo.set(reset.user, password);
+      const again = await postJson(server.url, '/auth/users/reset_password_confirm/', {
+        uid: reset.uid,
+        token: reset.token,
+        new_password: `${password}x`,
+      });
+      assert.equal(again.body, '{"token":["Invalid token for given user."]}', 'the link is single-use');
+    }
+    assert.ok(resetTo.size > 0, 'a fresh link was followed');
+  });
+
   test('every user logs in with its Django password (same id), and the hash is upgraded to argon2id; the others are refused', async () => {
     const { server, manifest, users } = state();
     const store = await users();
     for (const user of manifest.users) {
+      const reset = resetTo.get(user.username);
+      if (reset) {
+        assert.equal((await browserLogin(server.url, user.username, user.password as string)).status, 401);
+        assert.equal((await browserLogin(server.url, user.username, reset)).status, 200, 'the new password');
+        continue;
+      }
       // An empty or unusable password is refused whatever is sent: send something (a blank is a 400).
       const login = await browserLogin(server.url, user.username, user.password || 'not-the-password');
       if (!user.loginWorks) {
@@ -154,6 +189,18 @@ function clientsKeepWorking(
       assert.match((await store.getById(user.id))?.password ?? '', /^\$argon2id\$/, user.username);
       const again = await browserLogin(server.url, user.username, user.password as string);
       assert.equal(again.status, 200, `${user.username} after the upgrade`);
+    }
+  });
+
+  test('nobody is logged out by the upgrade: the Django sessions of users who logged in since still authenticate', async () => {
+    const { server, manifest } = state();
+    for (const session of manifest.sessions.filter((s) => s.works)) {
+      const me = await meWith(server.url, { cookie: `sessionid=${session.key}` });
+      // A reset ends every credential of its user (someone may be recovering a stolen account).
+      const expected = resetTo.has(session.user as string)
+        ? NULL_ME
+        : meBody(userOf(manifest, session.user as string));
+      assert.equal(me.body, expected, `${session.why} session of ${session.user}`);
     }
   });
 }
