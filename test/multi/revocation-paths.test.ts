@@ -58,6 +58,7 @@ const NOT_ENDING = {
     'authHash',
     'cookie',
     'deleteCookie',
+    'carryOverRehash',
   ],
   TokenService: ['issue', 'resolve', 'list', 'clearExpired'],
   // setUsername and setEmail publish the user's change (cached copies drop) but end no credential.
