@@ -17,6 +17,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { totpCode } from '../../src/mfa/totp.ts';
 import {
   installRoot,
   type Listening,
@@ -27,6 +28,7 @@ import {
   startListening,
   userEnv,
 } from '../helpers/package.ts';
+import { type RunningSmtpServer, startSmtpServer } from '../helpers/smtp.ts';
 
 const EXAMPLES = ['express', 'fastify', 'hono', 'node-http'] as const;
 type Example = (typeof EXAMPLES)[number];
@@ -34,6 +36,8 @@ type Example = (typeof EXAMPLES)[number];
 const REAL_INSTALL: Example = 'express';
 
 const work = mkdtempSync(join(tmpdir(), 'gatehouse-examples-'));
+/** A real mail server the examples send their account mail to (GATEHOUSE_EMAIL_URL). */
+let smtp: RunningSmtpServer;
 const folders = {} as Record<Example, string>;
 const servers = {} as Partial<Record<Example, Listening>>;
 
@@ -48,6 +52,7 @@ function copyExample(name: Example): string {
 }
 
 before(async () => {
+  smtp = await startSmtpServer({ starttls: false });
   const { tarball } = await packedPackage();
   const root = await installRoot();
   await Promise.all(
@@ -76,13 +81,21 @@ before(async () => {
     );
     servers[name] = await startListening('npm', ['start'], {
       cwd: dir,
-      env: userEnv({ PORT: '0', GATEHOUSE_SECURITY_LOG: 'off' }),
+      env: userEnv({
+        PORT: '0',
+        GATEHOUSE_SECURITY_LOG: 'off',
+        // djoser's flows with activation on: sign-ups wait for the link mailed to them.
+        GATEHOUSE_EMAIL_URL: `smtp://127.0.0.1:${smtp.port}`,
+        GATEHOUSE_SEND_ACTIVATION_EMAIL: '1',
+        GATEHOUSE_EMAIL_RATE: '100/hour',
+      }),
     });
   }
 });
 
 after(async () => {
   for (const server of Object.values(servers)) await server?.stop();
+  await smtp?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -114,6 +127,23 @@ async function call(base: string, path: string, init: RequestInit = {}): Promise
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** The uid and token of the first link of `kind` mailed to `to` (waiting for it: some mail goes after the answer). */
+async function mailedLink(
+  to: string,
+  kind: 'activate' | 'password/reset/confirm',
+): Promise<{ uid: string; token: string }> {
+  const pattern = new RegExp(`#/${kind}/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)`);
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const mail = smtp.messages.find((m) => m.rcptTo.includes(to) && pattern.test(m.text));
+    if (mail) {
+      const [, uid, token] = pattern.exec(mail.text)!;
+      return { uid, token };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${kind} mail to ${to}`);
+}
 const ALICE = '{"username":"alice","password":"Pw-12345678"}';
 
 for (const name of EXAMPLES) {
@@ -289,6 +319,79 @@ for (const name of EXAMPLES) {
       assert.deepEqual([out.status, out.text], [200, '{"message":"Logged out"}']);
       const later = await f('/api/dashboard/', { headers: { cookie } });
       assert.equal(later.status, 403);
+    });
+
+    test("djoser's flows: sign-up with the mailed activation link, token login, users/me, reset by mail, JWT", async () => {
+      const username = `${name}-ann`.replace('node-http', 'nodehttp');
+      const email = `${username}@example.com`;
+      const post = (path: string, json: unknown, key?: string) =>
+        f(path, {
+          method: 'POST',
+          headers: { ...JSON_TYPE, ...(key ? { authorization: `Token ${key}` } : {}) },
+          body: JSON.stringify(json),
+        });
+      const created = await post('/auth/users/', { username, password: 'Ann-pass-5520', email });
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual(Object.keys(created.json as object), ['email', 'username', 'id']);
+      const refused = await post('/auth/token/login/', { username, password: 'Ann-pass-5520' });
+      assert.equal(refused.text, '{"non_field_errors":["Unable to log in with provided credentials."]}');
+      const activation = await mailedLink(email, 'activate');
+      assert.equal((await post('/auth/users/activation/', activation)).status, 204);
+      const stale = await post('/auth/users/activation/', activation);
+      assert.deepEqual([stale.status, stale.text], [403, '{"detail":"Stale token for given user."}']);
+      const login = await post('/auth/token/login/', { username, password: 'Ann-pass-5520' });
+      assert.equal(login.status, 200, login.text);
+      const key = (login.json as { auth_token: string }).auth_token;
+      const me = await f('/auth/users/me/', { headers: { authorization: `Token ${key}` } });
+      assert.equal(me.text, JSON.stringify({ email, id: (created.json as { id: number }).id, username }));
+      assert.equal((await post('/auth/users/reset_password/', { email })).status, 204);
+      const reset = await mailedLink(email, 'password/reset/confirm');
+      const confirmed = await post('/auth/users/reset_password_confirm/', {
+        ...reset,
+        new_password: 'Ann-new-pass-7731',
+      });
+      assert.equal(confirmed.status, 204, confirmed.text);
+      const after = await f('/auth/users/me/', { headers: { authorization: `Token ${key}` } });
+      // A reset ends every credential, API tokens included (users/me/ is session-first: DRF's 403).
+      assert.deepEqual([after.status, after.text], [403, '{"detail":"Invalid token."}']);
+      const jwt = await post('/auth/jwt/create/', { username, password: 'Ann-new-pass-7731' });
+      assert.deepEqual(Object.keys(jwt.json as object), ['refresh', 'access']);
+    });
+
+    test('two factors: TOTP set up with a token, then /api-token-auth/ asks for the code and /auth/mfa/verify/ completes it', async () => {
+      const username = `${name}-mfa`.replace('node-http', 'nodehttp');
+      const email = `${username}@example.com`;
+      const post = (path: string, json: unknown, key?: string) =>
+        f(path, {
+          method: 'POST',
+          headers: { ...JSON_TYPE, ...(key ? { authorization: `Token ${key}` } : {}) },
+          body: JSON.stringify(json),
+        });
+      await post('/auth/users/', { username, password: 'Mfa-pass-9911', email });
+      await post('/auth/users/activation/', await mailedLink(email, 'activate'));
+      const key = (
+        (await post('/api-token-auth/', { username, password: 'Mfa-pass-9911' })).json as { token: string }
+      ).token;
+      const begun = await f('/auth/mfa/totp/activate/', { headers: { authorization: `Token ${key}` } });
+      const { secret, activation_token } = begun.json as { secret: string; activation_token: string };
+      const activated = await post(
+        '/auth/mfa/totp/activate/',
+        { activation_token, code: totpCode(secret, Date.now()), current_password: 'Mfa-pass-9911' },
+        key,
+      );
+      assert.equal(activated.status, 200, activated.text);
+      const codes = (activated.json as { recovery_codes: string[] }).recovery_codes;
+      assert.equal(codes.length, 10);
+      const first = await post('/api-token-auth/', { username, password: 'Mfa-pass-9911' });
+      assert.deepEqual(Object.keys(first.json as object), ['ephemeral_token', 'mfa_required']);
+      const { ephemeral_token } = first.json as { ephemeral_token: string };
+      const wrong = await post('/auth/mfa/verify/', { ephemeral_token, code: '000000' });
+      assert.equal(wrong.text, '{"code":["Invalid code."]}');
+      const verified = await post('/auth/mfa/verify/', { ephemeral_token, code: codes[0] });
+      assert.equal(verified.status, 200, verified.text);
+      const token = (verified.json as { token: string }).token;
+      const profile = await f('/api/profile/', { headers: { authorization: `Token ${token}` } });
+      assert.equal(profile.text, JSON.stringify({ username, email }));
     });
 
     test('the throttle: the sixth failed login of an account within a minute answers 429 with Retry-After', async () => {
