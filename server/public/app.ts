@@ -1265,19 +1265,38 @@ function accountScreen(): Node[] {
     autocomplete: 'new-password',
     hint: 'Every other device logged in to your account will be logged out; this one stays.',
   });
+  // API tokens survive a password change (as in DRF): a script keeps working. Say so, and offer to end them.
+  const endTokensId = nextId('end_tokens');
+  const endTokens = h('input', { type: 'checkbox', id: endTokensId, name: 'end_tokens' }) as HTMLInputElement;
+  const endTokensField = h(
+    'div',
+    { className: 'field field-check' },
+    endTokens,
+    h('label', { for: endTokensId }, 'Also end my API tokens'),
+    h(
+      'p',
+      { className: 'hint' },
+      'Your API tokens keep working after a password change unless you tick this (or end them on the API tokens screen).',
+    ),
+  );
   const passwordForm = apiForm({
     label: 'Change password',
     fields: [currentPassword, newPassword],
     submit: 'Change password',
     onSubmit: async (values) => {
-      await api('POST', '/auth/users/set_password/', values);
+      const ending = endTokens.checked;
+      await api('POST', '/auth/users/set_password/', { ...values, end_tokens: ending });
       passwordForm.reset();
+      endTokens.checked = false;
       flash(status, {
         kind: 'success',
-        text: 'Your password has been changed. Your other sessions have ended.',
+        text: ending
+          ? 'Your password has been changed. Your other sessions and your API tokens have ended.'
+          : 'Your password has been changed. Your other sessions have ended; your API tokens still work.',
       });
     },
   });
+  passwordForm.form.insertBefore(endTokensField, passwordForm.form.querySelector('.form-actions'));
 
   const deletePassword = field('Current password', 'current_password', {
     type: 'password',

@@ -1,6 +1,7 @@
 import { usernameProblems } from '../accounts/user-fields.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import type { CharFieldSpec } from '../http/fields.ts';
+import { booleanField } from '../http/fields.ts';
 import { normalizeUsername } from '../passwords/verify-credentials.ts';
 import { IsAuthenticated } from '../permissions/is-authenticated.ts';
 import { type ApiResponse, jsonResponse } from '../response.ts';
@@ -85,7 +86,12 @@ export function userActionViews(gh: Gatehouse): Route[] {
         errors.current_password = [INVALID_PASSWORD];
     }
     raiseErrors(errors, ['new_password', 'current_password']);
-    const cookies = await gh.changePassword(ctx.req, user, values.new_password!, { field: 'new_password' });
+    // API tokens survive, as in djoser; `end_tokens` (a Gatehouse addition) ends them too.
+    const endTokens = booleanField(ctx.data(), 'end_tokens', false);
+    const cookies = await gh.changePassword(ctx.req, user, values.new_password!, {
+      field: 'new_password',
+      endTokens,
+    });
     return { status: 204, headers: {}, cookies };
   });
 

@@ -304,6 +304,20 @@ describe('djoser accounts (CONTRACT "Accounts")', () => {
       assert.equal((await tokenFor(t, 'quinn', 'N3w-passphrase')).length > 0, true);
     });
 
+    test('issue 8.10: set_password with end_tokens (a Gatehouse addition) ends the API tokens too', async () => {
+      await t.user('quill');
+      const browser = t.client();
+      await browser.login('quill');
+      const key = await tokenFor(t, 'quill');
+      const res = await browser.request('POST', '/auth/users/set_password/', {
+        json: { new_password: 'N3w-passphrase', current_password: PW, end_tokens: true },
+        csrf: true,
+      });
+      assert.equal(res.status, 204);
+      assert.equal((await browser.request('GET', '/auth/users/me/')).json.username, 'quill');
+      assert.equal((await withToken(t.client(), key)('GET', '/auth/users/me/')).status, 403);
+    });
+
     test('set_password by session without CSRF: 403 CSRF Failed', async () => {
       const browser = t.client();
       await browser.login('quinn', 'N3w-passphrase');
