@@ -16,6 +16,12 @@ import { existsSync } from 'node:fs';
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const TASKSET = existsSync('/usr/bin/taskset');
 
+// Whatever happens to this process, no server it started outlives it.
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 /** A started server: where it listens, and how to stop it. */
 export interface Started {
   url: string;
@@ -46,6 +52,8 @@ export function startProcess(script: string, options: StartOptions = {}): Promis
       env: { ...process.env, PORT: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     let out = '';
     let started = false;
     child.stdout!.on('data', (chunk) => {
