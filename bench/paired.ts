@@ -109,7 +109,7 @@ export function pairedTable(rows: readonly PairedRow[], bareLabel: string): stri
     ...rows.map((r) => {
       const target =
         r.target === null ? '—' : `≥ ${fixed(r.target)}× ${r.ratio >= r.target ? 'met' : 'not met'}`;
-      return `| ${r.scenario} | ${Math.round(r.rps)} | ${Math.round(r.bareRps)} | ${fixed(r.ratio)}× | ${fixed(r.ratioMin)}–${fixed(r.ratioMax)} | ${target} | ${r.p99} | ${r.bareP99} |`;
+      return `| ${r.scenario} | ${Math.round(r.rps)} | ${Math.round(r.bareRps)} | ${fixed(r.ratio)}× | ${fixed(r.ratioMin)}–${fixed(r.ratioMax)} | ${target} | ${fixed(r.p99)} | ${fixed(r.bareP99)} |`;
     }),
   ].join('\n');
 }

@@ -160,6 +160,7 @@ const header = [
   '',
   `- Machine: ${describeMachine()}.`,
   `- Load: ${SECONDS} s per measurement, ${ROUNDS} pairs per scenario (each beside a fresh measurement of its bare route; the median pair's ratio, and the spread of all pairs), ${CONNECTIONS} connections, ${WRK ? 'wrk, one thread' : 'autocannon'}${TASKSET ? '; servers pinned to core 1, the load generator to core 0' : ''}.`,
+  '- Servers: every setting at its default but SECRET_KEY and GATEHOUSE_ACCESS_TOKEN_LIFETIME (a day, so no access token expires during a long run); the examples on the built package (`npm run build`).',
   `- Load average before ${loadBefore}, after ${loadAverage()}; groups: ${timings.join(', ')}.`,
 ].join('\n');
 const markdown = `${header}\n\n${sections.join('\n\n')}\n`;
