@@ -32,7 +32,7 @@ import { type PairedRow, type PairOptions, pairedTable, type Yardstick } from '.
 import { ROOT, type Started, startProcess, TASKSET } from './processes.ts';
 import { referenceScenarios } from './reference-server.ts';
 import { revocationDelay } from './revocation.ts';
-import { freshPostgres, REDIS_URL, redisAnswers } from './services.ts';
+import { clearRedisPrefix, freshPostgres, REDIS_URL, redisAnswers } from './services.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -58,10 +58,12 @@ async function withStack(
 ): Promise<string> {
   const db = (await redisAnswers()) ? await freshPostgres('gh_bench') : null;
   if (!db) return `Skipped: PostgreSQL or Redis does not answer on 127.0.0.1 (${group}).`;
+  const prefix = `ghbench:${db.name}:`;
   try {
-    return await run({ DATABASE_URL: db.url, REDIS_URL, GATEHOUSE_REDIS_PREFIX: `ghbench:${db.name}:` });
+    return await run({ DATABASE_URL: db.url, REDIS_URL, GATEHOUSE_REDIS_PREFIX: prefix });
   } finally {
     await db.drop();
+    await clearRedisPrefix(prefix);
   }
 }
 

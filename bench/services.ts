@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export const PG_URL =
@@ -65,4 +66,20 @@ export async function freshPostgres(prefix: string): Promise<FreshDatabase | nul
       await admin.end();
     },
   };
+}
+
+/** Deletes every Redis key under `prefix` (the throttle counters a run left behind). */
+export async function clearRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
