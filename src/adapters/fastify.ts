@@ -105,7 +105,6 @@ export function sendFastifyReply(
   const wire = toWire(res, options.now?.() ?? Date.now(), reply.request.method);
   if (options.direct) {
     reply.hijack();
-    if (wire.body !== undefined) wire.headers['content-length'] = String(Buffer.byteLength(wire.body));
     // After hijack() Fastify no longer answers for us: a write that throws must still answer (issue 8.6).
     endResponse(reply.raw, wire);
     return reply;

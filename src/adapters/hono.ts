@@ -45,7 +45,12 @@ export type GatehouseVariables<U extends RequestContext['user'] = RequestContext
 };
 
 interface RuntimeEnv {
-  incoming?: { socket?: { remoteAddress?: string } };
+  incoming?: {
+    method?: string;
+    url?: string;
+    headers?: Record<string, string | string[] | undefined>;
+    socket?: { remoteAddress?: string; encrypted?: boolean };
+  };
   remoteAddr?: { hostname?: string };
   requestIP?: (request: Request) => { address?: string } | null;
 }
@@ -69,34 +74,55 @@ export async function fromHonoContext(
   c: Context,
   options: HonoAdapterOptions & { readBody?: boolean } = {},
 ): Promise<AuthRequest> {
-  const raw = c.req.raw;
-  const headers: Record<string, string> = {};
-  raw.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
   const peer = options.peer ? options.peer(c) : runtimePeer(c);
   if (!peer) {
     throw new ConfigurationError(
       'gatehouse-auth/hono: cannot find the client address; pass { peer: (c) => … } to the adapter',
     );
   }
-  const url = new URL(raw.url);
+  // On @hono/node-server the node request is at hand: its headers and path are read as they are,
+  // without building a Fetch Request (which a GET without a body never needs).
+  const incoming = (c.env as RuntimeEnv | undefined)?.incoming;
+  let method: string;
+  let url: string;
+  let headers: Record<string, string | string[] | undefined>;
+  let encrypted: boolean;
+  let bodyPresent: boolean;
+  if (incoming?.headers && typeof incoming.url === 'string' && typeof incoming.method === 'string') {
+    method = incoming.method;
+    url = incoming.url;
+    headers = incoming.headers;
+    encrypted = Boolean(incoming.socket?.encrypted);
+    bodyPresent = hasBody(method, headers);
+  } else {
+    const raw = c.req.raw;
+    const fetched: Record<string, string> = {};
+    raw.headers.forEach((value, name) => {
+      fetched[name] = value;
+    });
+    const parsed = new URL(raw.url);
+    method = raw.method;
+    url = parsed.pathname + parsed.search;
+    headers = fetched;
+    encrypted = parsed.protocol === 'https:';
+    bodyPresent = raw.body !== null;
+  }
   const { clientAddress, secure } = clientInfo({
     peer,
     headers,
-    encrypted: url.protocol === 'https:',
+    encrypted,
     trustProxy: options.trustProxy ?? false,
   });
   const rawBody =
-    options.readBody === false || !raw.body ? null : await readBody(c, options.bodyLimit ?? 1_048_576);
-  return createAuthRequest({
-    method: raw.method,
-    url: url.pathname + url.search,
-    headers,
-    clientAddress,
-    secure,
-    rawBody,
-  });
+    options.readBody === false || !bodyPresent ? null : await readBody(c, options.bodyLimit ?? 1_048_576);
+  return createAuthRequest({ method, url, headers, clientAddress, secure, rawBody });
+}
+
+/** HTTP/1.1 framing: GET and HEAD, and a request without Content-Length or Transfer-Encoding, have no body. */
+function hasBody(method: string, headers: Record<string, string | string[] | undefined>): boolean {
+  if (method === 'GET' || method === 'HEAD') return false;
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 type BodyCache = Record<string, Promise<unknown> | undefined>;
@@ -134,6 +160,14 @@ async function readBody(c: Context, limit: number): Promise<Buffer | null> {
 /** An ApiResponse as a Fetch Response (several Set-Cookie lines kept apart). */
 export function toFetchResponse(res: ApiResponse, method: string, now = Date.now()): Response {
   const wire = toWire(res, now, method);
+  const cookies = wire.headers['set-cookie'];
+  if (!Array.isArray(cookies)) {
+    // One value per header: a plain object, which @hono/node-server writes without a Headers round trip.
+    return new Response(wire.body ?? null, {
+      status: wire.status,
+      headers: wire.headers as Record<string, string>,
+    });
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(wire.headers)) {
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);

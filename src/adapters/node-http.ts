@@ -217,11 +217,22 @@ export function mount(
     match: routePattern(route.path),
     handler: serve(route.view, options),
   }));
+  // Paths without parameters are found in one look-up (the first route wins, as in the loop below).
+  const fixed = new Map<string, (typeof table)[number]>();
+  for (const entry of table.toReversed()) {
+    const { path, slashOptional } = entry.route;
+    if (path.includes(':')) continue;
+    fixed.set(path, entry);
+    if (slashOptional && path.endsWith('/')) fixed.set(path.slice(0, -1), entry);
+  }
+  const patterned = table.filter(({ route }) => route.path.includes(':'));
   return (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    for (const { route, match, handler } of table) {
+    const direct = fixed.get(path);
+    if (direct) return void direct.handler(req, res, {});
+    for (const { route, match, handler } of patterned) {
       const params = match(path) ?? (route.slashOptional && !path.endsWith('/') ? match(`${path}/`) : null);
       if (params) return void handler(req, res, params);
     }

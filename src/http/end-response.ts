@@ -17,6 +17,9 @@ const SERVER_ERROR = '{"detail":"A server error occurred."}';
  */
 export function endResponse(res: ServerResponse, wire: WireResponse): void {
   try {
+    // The length up front: node then sends head and body in one write, not chunked in several.
+    if (wire.body !== undefined && wire.headers['content-length'] === undefined)
+      wire.headers['content-length'] = String(Buffer.byteLength(wire.body));
     res.writeHead(wire.status, wire.headers);
     res.end(wire.body);
   } catch {

@@ -260,14 +260,18 @@ describe('the account flows in Chromium, through a real mailbox', { skip: CHROMI
       await page.getByRole('status').getByText('Your username is now robert.').waitFor();
       await page.getByText('Signed in as robert').waitFor();
 
-      // Password: this session stays.
+      // Password: this session stays; the API tokens too, unless the box says otherwise (issue 8.10).
       const passwordForm = page.getByRole('form', { name: 'Change password' });
+      await passwordForm.getByText('Your API tokens keep working after a password change').waitFor();
+      assert.equal(await passwordForm.getByLabel('Also end my API tokens').isChecked(), false);
       await passwordForm.getByLabel('Current password').fill(PASSWORD);
       await passwordForm.getByLabel('New password').fill(NEW_PASSWORD);
       await passwordForm.getByRole('button', { name: 'Change password' }).click();
       await page
         .getByRole('status')
-        .getByText('Your password has been changed. Your other sessions have ended.')
+        .getByText(
+          'Your password has been changed. Your other sessions have ended; your API tokens still work.',
+        )
         .waitFor();
       const me = await context.request.get(`${app}/auth/users/me/`, {
         headers: { accept: 'application/json' },
