@@ -13,10 +13,20 @@ export function authorizationParts(req: AuthRequest): string[] {
   return values[0].split(/[ \t\n\r\v\f]+/).filter((part) => part !== '');
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Whether a latin-1 header token decodes as UTF-8 (DRF's `auth[1].decode()`). */
 export function decodesAsUtf8(token: string): boolean {
+  // ASCII is UTF-8: every key and JWT we issue takes this loop and allocates nothing.
+  for (let i = 0; i < token.length; i++) {
+    if (token.charCodeAt(i) > 0x7f) return decodesSlowly(token);
+  }
+  return true;
+}
+
+function decodesSlowly(token: string): boolean {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(token, 'latin1'));
+    UTF8.decode(Buffer.from(token, 'latin1'));
     return true;
   } catch {
     return false;
