@@ -11,7 +11,7 @@
 
 import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
-import { type Config, ConfigurationError, openGatehouse } from '../src/index.ts';
+import { type Config, ConfigurationError, creationNotices, openGatehouse } from '../src/index.ts';
 import { buildApp } from './app.ts';
 
 /** A started reference server. */
@@ -47,11 +47,7 @@ export async function startServer(config: Config, log: (line: string) => void): 
     await gh.close();
     throw error;
   }
-  if (config.secretKeyGenerated)
-    log(
-      `Generated a new secret key in ${config.secretKeyFile} (mode 0600): keep that file, or set SECRET_KEY.`,
-    );
-  if (fresh) log(`Created the database ${sqlite}.`);
+  for (const line of creationNotices(config, fresh ? sqlite : null)) log(line);
   log(
     `Gatehouse listening on ${address} (database: ${sqlite ?? 'PostgreSQL'}${config.redisUrl ? ', Redis cache' : ''})`,
   );

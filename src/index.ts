@@ -58,7 +58,7 @@ export type { Policy } from './pipeline.ts';
 export { type AuthRequest, type AuthRequestInit, cookie, createAuthRequest, header } from './request.ts';
 export { type ApiResponse, jsonResponse, toResponse } from './response.ts';
 // A start that fails says why in one line (exit 2 for a setting, 1 for a service that does not answer).
-export { exitOnStartupError } from './startup.ts';
+export { creationNotices, exitOnStartupError } from './startup.ts';
 // Stores: the embedded ones here; PostgreSQL, Redis and the cache in their subpaths.
 export { createMemoryStores } from './stores/memory/index.ts';
 export { createSqliteStores, type SqliteStoresOptions } from './stores/sqlite/index.ts';

@@ -64,3 +64,21 @@ export function exitOnStartupError(error: unknown, program = 'gatehouse'): never
   process.stderr.write(`${program}: ${failure.message}\n`);
   process.exit(failure.status);
 }
+
+/**
+ * What opening the configured stores created, one line each, as the reference
+ * server and every CLI command print it: a generated secret key, a new SQLite
+ * file (`createdDatabase`: its path, or null).
+ */
+export function creationNotices(
+  config: { secretKeyGenerated: boolean; secretKeyFile: string | null },
+  createdDatabase: string | null,
+): string[] {
+  const lines: string[] = [];
+  if (config.secretKeyGenerated)
+    lines.push(
+      `Generated a new secret key in ${config.secretKeyFile} (mode 0600): keep that file, or set SECRET_KEY.`,
+    );
+  if (createdDatabase !== null) lines.push(`Created the database ${createdDatabase}.`);
+  return lines;
+}

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { type Config, loadConfig } from '../config.ts';
 import { ApiError, ConfigurationError, StoreUnavailableError, ValidationError } from '../index.ts';
 import { openGatehouse } from '../open.ts';
-import { startupFailure } from '../startup.ts';
+import { creationNotices, startupFailure } from '../startup.ts';
 import { parseArgs, quote, UsageError } from './args.ts';
 import {
   type Command,
@@ -133,11 +133,7 @@ export async function main(
               : (event) => io.stderr.write(`${JSON.stringify({ logger: 'gatehouse.security', ...event })}\n`),
         });
         opened = { gh, stores: gh.stores, config: ctx.config() };
-        if (config.secretKeyGenerated)
-          notice(
-            `Generated a new secret key in ${config.secretKeyFile} (mode 0600); keep that file, or set SECRET_KEY.`,
-          );
-        if (creates !== null) notice(`Created the database ${creates}.`);
+        for (const line of creationNotices(config, creates)) notice(line);
       }
       return opened;
     },

@@ -224,7 +224,7 @@ describe('a first start says what it created and what to do next', () => {
     assert.equal(created.stdout, 'Created user alice.\n');
     assert.equal(
       created.stderr,
-      `Generated a new secret key in ${join(cwd, 'var', 'secret.key')} (mode 0600); keep that file, or set SECRET_KEY.\n` +
+      `Generated a new secret key in ${join(cwd, 'var', 'secret.key')} (mode 0600): keep that file, or set SECRET_KEY.\n` +
         `Created the database ${join(cwd, 'var', 'db.sqlite3')}.\n`,
     );
     const listed = await run(cwd, [BIN, 'tokens', 'alice'], {});
