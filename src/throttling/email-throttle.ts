@@ -5,7 +5,7 @@ import { type Clock, systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
 import type { Origin, SecurityEvents } from '../logging/security-events.ts';
 import type { CounterStore } from '../stores/types.ts';
-import { parseRate, type Rate } from './rate.ts';
+import { countHit, parseRate, type Rate } from './rate.ts';
 
 export interface EmailThrottleOptions {
   counters: CounterStore;
@@ -53,9 +53,9 @@ export class EmailThrottle {
   }
 
   async #count(origin: Origin, key: string, bucket: string): Promise<void> {
-    const { count, resetAt } = await this.#counters.increment(key, this.#rate.seconds * 1000);
-    if (count <= this.#rate.requests) return;
+    const wait = await countHit(this.#counters, key, this.#rate, this.#clock);
+    if (wait === null) return;
     this.#events?.emit('throttled', { origin, userId: null, reason: bucket });
-    throw new Throttled(Math.max(1, Math.ceil((resetAt - this.#clock.now()) / 1000)));
+    throw new Throttled(wait);
   }
 }

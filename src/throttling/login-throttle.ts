@@ -3,8 +3,8 @@ import { addressKey } from '../internal/client-address.ts';
 import type { Clock } from '../internal/clock.ts';
 import { systemClock } from '../internal/clock.ts';
 import { sha256Hex } from '../internal/hash.ts';
-import type { CounterStore, CounterValue } from '../stores/types.ts';
-import { parseRate, type Rate } from './rate.ts';
+import type { CounterStore } from '../stores/types.ts';
+import { parseRate, type Rate, waitPast } from './rate.ts';
 
 export interface LoginThrottleOptions {
   counters: CounterStore;
@@ -73,20 +73,15 @@ export class LoginThrottle {
         counted.map((value, i) => this.#counters.decrement(buckets[i][0], value.resetAt)),
       );
     };
+    const now = this.#clock.now();
     const waits = counted
-      .map((value, i) => this.#wait(value, buckets[i][1]))
+      .map((value, i) => waitPast(value, buckets[i][1], now))
       .filter((w): w is number => w !== null);
     if (waits.length > 0) {
       await takeBack();
       throw new Throttled(Math.max(...waits));
     }
     return { succeeded: takeBack };
-  }
-
-  /** Seconds until the window ends when this count is past the limit; null when the attempt may be judged. */
-  #wait(value: CounterValue, rate: Rate): number | null {
-    if (value.count <= rate.requests) return null;
-    return Math.max(1, Math.ceil((value.resetAt - this.#clock.now()) / 1000));
   }
 
   // Usernames are hashed into the key so counter stores never hold them in clear.

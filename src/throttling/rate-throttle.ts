@@ -3,7 +3,7 @@ import type { Clock } from '../internal/clock.ts';
 import { systemClock } from '../internal/clock.ts';
 import type { CounterStore } from '../stores/types.ts';
 import type { RequestContext, Throttle, ThrottleDecision } from '../types.ts';
-import { parseRate, type Rate } from './rate.ts';
+import { countHit, parseRate, type Rate } from './rate.ts';
 
 export interface RateThrottleOptions {
   rate: string;
@@ -33,9 +33,8 @@ export abstract class RateThrottle implements Throttle {
   async allow(ctx: RequestContext): Promise<ThrottleDecision> {
     const key = this.key(ctx);
     if (key === null) return { allowed: true };
-    const { count, resetAt } = await this.#counters.increment(key, this.rate.seconds * 1000);
-    if (count <= this.rate.requests) return { allowed: true };
-    return { allowed: false, wait: Math.max(1, Math.ceil((resetAt - this.#clock.now()) / 1000)) };
+    const wait = await countHit(this.#counters, key, this.rate, this.#clock);
+    return wait === null ? { allowed: true } : { allowed: false, wait };
   }
 }
 

@@ -1,4 +1,6 @@
 import { ConfigurationError } from '../errors.ts';
+import type { Clock } from '../internal/clock.ts';
+import type { CounterStore, CounterValue } from '../stores/types.ts';
 
 export interface Rate {
   requests: number;
@@ -25,4 +27,24 @@ export function parseRate(rate: string): Rate {
     );
   }
   return { requests: Number(match[1]), seconds };
+}
+
+/** Seconds until the window of `value` ends (at least 1) when its count is past `rate`; null while within it. */
+export function waitPast(value: CounterValue, rate: Rate, now: number): number | null {
+  if (value.count <= rate.requests) return null;
+  return Math.max(1, Math.ceil((value.resetAt - now) / 1000));
+}
+
+/**
+ * Counts one hit on `key` with one atomic increment (so instances sharing a
+ * store count together), then judges it: null within `rate`, else the
+ * seconds to wait. Every rate-limited bucket of Gatehouse counts this way.
+ */
+export async function countHit(
+  counters: CounterStore,
+  key: string,
+  rate: Rate,
+  clock: Clock,
+): Promise<number | null> {
+  return waitPast(await counters.increment(key, rate.seconds * 1000), rate, clock.now());
 }

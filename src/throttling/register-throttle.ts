@@ -3,7 +3,7 @@ import { addressKey } from '../internal/client-address.ts';
 import { type Clock, systemClock } from '../internal/clock.ts';
 import type { Origin, SecurityEvents } from '../logging/security-events.ts';
 import type { CounterStore } from '../stores/types.ts';
-import { parseRate, type Rate } from './rate.ts';
+import { countHit, parseRate, type Rate } from './rate.ts';
 
 export interface RegisterThrottleOptions {
   counters: CounterStore;
@@ -40,9 +40,9 @@ export class RegisterThrottle {
   /** Counts one sign-up attempt from `origin.clientAddress`; throws Throttled past the rate. */
   async hit(origin: Origin): Promise<void> {
     const key = `throttle_register_address_${addressKey(origin.clientAddress)}`;
-    const { count, resetAt } = await this.#counters.increment(key, this.#rate.seconds * 1000);
-    if (count <= this.#rate.requests) return;
+    const wait = await countHit(this.#counters, key, this.#rate, this.#clock);
+    if (wait === null) return;
     this.#events?.emit('throttled', { origin, userId: null, reason: 'register' });
-    throw new Throttled(Math.max(1, Math.ceil((resetAt - this.#clock.now()) / 1000)));
+    throw new Throttled(wait);
   }
 }
