@@ -147,6 +147,7 @@ export function browsableAuthRoutes(gh: Gatehouse): Route[] {
           // The password was right: no session yet, the code first.
           const started = await startSecondStep(gh, ctx.req, user, 'browsable');
           const { token, cookie } = retry();
+          if (!started) return page(200, form(token, next, BAD_LOGIN), { cookies: [cookie] });
           return page(200, codeForm(token, next, started.token), {
             cookies: [cookie, ...started.cookies],
             title: 'Two-factor authentication',

@@ -266,13 +266,31 @@ export class SecondFactors {
   /**
    * Starts the second step of a login whose password was right: a record
    * that remembers which login to finish, for whom, bound to `binding`
-   * (see `pendingLoginBinding`). Returns the ephemeral token, shown once.
+   * (see `pendingLoginBinding`). Returns the ephemeral token, shown once,
+   * or null when the account changed while its password was checked.
+   *
+   * The record is bound to the user's credential epoch as refresh families
+   * are: it is stamped before the durable record is read again, and that
+   * read must still find the account active with the password that was
+   * checked; `completeLogin` then refuses a record older than the user's
+   * "not before". A password change, reset or logout everywhere that races
+   * the login therefore ends it, whichever lands first.
    */
-  async startLogin(user: User, kind: PendingLoginKind, binding: string, origin: Origin): Promise<string> {
+  async startLogin(
+    user: User,
+    kind: PendingLoginKind,
+    binding: string,
+    origin: Origin,
+  ): Promise<string | null> {
     const now = this.#clock.now();
     await this.#sweep(now);
     const { token, record } = mintPendingLogin({ kind, userId: user.id, binding, now, random: this.#random });
     await this.#pending.create(record, now + PENDING_LOGIN_TTL_MS);
+    const current = await this.#users.getByUsername(user.username); // never served from a cache
+    if (!current || current.id !== user.id || !current.isActive || current.password !== user.password) {
+      await this.#pending.consume(record.tokenHash, now);
+      return null;
+    }
     this.#events.emit('mfa_challenged', { origin, userId: user.id, reason: kind });
     return token;
   }
@@ -327,6 +345,11 @@ export class SecondFactors {
     if (!user?.isActive) {
       await this.#pending.consume(record.tokenHash, now);
       return this.#failed(origin, record.userId, 'ephemeral_token', 'inactive');
+    }
+    // Started before the user's credentials last ended (a password change, reset, logout everywhere).
+    if (record.createdAt < user.tokensValidAfter) {
+      await this.#pending.consume(record.tokenHash, now);
+      return this.#failed(origin, record.userId, 'ephemeral_token', 'credentials_ended');
     }
     let method: 'totp' | 'recovery_code' | null = null;
     const ok = await judgeSecret(

@@ -71,15 +71,31 @@ export class TokenService {
    * oldest goes, revoked on every instance — and one never used dies after
    * `unusedObtainedTtl`: a mobile app that logs in at every launch does not
    * pile up keys.
+   *
+   * `user` is the account whose password was just checked. Once the key is
+   * stored, the durable record is read again: when it is no longer that
+   * account, active, with that password hash (a reset or a change landed
+   * while the password was hashed, and its end of the user's tokens may have
+   * run before this key existed), the key is revoked and null returned, so a
+   * login racing a reset never leaves a key the reset should have ended.
    */
-  async obtain(user: User, name: string, origin?: Origin): Promise<{ key: string; token: TokenRecord }> {
+  async obtain(
+    user: User,
+    name: string,
+    origin?: Origin,
+  ): Promise<{ key: string; token: TokenRecord } | null> {
     const obtained = (await this.#store.listByUser(user.id))
       .filter((t) => t.name === name)
       .sort((x, y) => x.createdAt - y.createdAt);
     for (const old of obtained.slice(0, Math.max(0, obtained.length - this.#obtainedLimit + 1))) {
       await this.revoke(old.id, user.id, origin);
     }
-    return this.issue(user, { name }, origin);
+    const issued = await this.issue(user, { name }, origin);
+    const current = await this.#users.getByUsername(user.username); // never served from a cache
+    if (current && current.id === user.id && current.isActive && current.password === user.password)
+      return issued;
+    await this.revoke(issued.token.id, user.id, origin);
+    return null;
   }
 
   /** A new key; it is returned this once and never stored. `expiresIn` in seconds. */

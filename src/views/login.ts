@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import type { SetCookie } from '../http/cookie.ts';
 import { RefreshRefused } from '../jwt/jwt-service.ts';
@@ -46,10 +47,33 @@ export async function completeLogin(
   kind: LoginKind,
 ): Promise<ApiResponse> {
   if (await gh.mfa.isEnabled(user.id)) {
-    const { token, cookies } = await startSecondStep(gh, req, user, kind);
+    const started = await startSecondStep(gh, req, user, kind);
+    if (!started) return wrongCredentials(kind);
+    const { token, cookies } = started;
     return { status: 200, headers: {}, cookies, data: { ephemeral_token: token, mfa_required: true } };
   }
   return issueLogin(gh, req, user, kind);
+}
+
+/**
+ * What each login endpoint answers for credentials that do not log in — also
+ * when the password was right but the account changed while it was checked
+ * (a reset, a password change, a deactivation racing the login).
+ */
+function wrongCredentials(kind: LoginKind): ApiResponse {
+  switch (kind) {
+    case 'session':
+      return jsonResponse(401, { error: 'Invalid credentials' });
+    case 'token':
+    case 'authtoken':
+      throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] });
+    case 'jwt':
+      return jsonResponse(
+        401,
+        { detail: 'No active account found with the given credentials' },
+        { 'www-authenticate': 'Bearer realm="api"' },
+      );
+  }
 }
 
 /**
@@ -74,8 +98,9 @@ export async function issueLogin(
     }
     case 'token':
     case 'authtoken': {
-      const { key } = await gh.tokens.obtain(user, TOKEN_NAMES[kind], req);
-      return jsonResponse(200, kind === 'token' ? { token: key } : { auth_token: key });
+      const obtained = await gh.tokens.obtain(user, TOKEN_NAMES[kind], req);
+      if (!obtained) return wrongCredentials(kind);
+      return jsonResponse(200, kind === 'token' ? { token: obtained.key } : { auth_token: obtained.key });
     }
     case 'jwt':
       try {
@@ -94,8 +119,11 @@ export async function issueLogin(
  * (`browsable` is the browsable API's form) is bound by a fresh HttpOnly
  * cookie, returned to be set; the others by the client address.
  *
+ * Null when the account changed while its password was checked (see
+ * `SecondFactors.startLogin`): answer as for a wrong password.
+ *
  * ```ts
- * const { token, cookies } = await startSecondStep(gh, ctx.req, user, 'session');
+ * const started = await startSecondStep(gh, ctx.req, user, 'session');
  * ```
  */
 export async function startSecondStep(
@@ -103,10 +131,11 @@ export async function startSecondStep(
   req: AuthRequest,
   user: User,
   kind: PendingLoginKind,
-): Promise<{ token: string; cookies: SetCookie[] }> {
+): Promise<{ token: string; cookies: SetCookie[] } | null> {
   if (kind === 'session' || kind === 'browsable') {
     const value = gh.mfa.bindingCookieValue();
     const token = await gh.mfa.startLogin(user, kind, pendingLoginBinding({ cookie: value }), req);
+    if (token === null) return null;
     const bound: SetCookie = {
       name: MFA_BINDING_COOKIE,
       value,
@@ -119,7 +148,7 @@ export async function startSecondStep(
     return { token, cookies: [bound] };
   }
   const token = await gh.mfa.startLogin(user, kind, pendingLoginBinding({ address: req.clientAddress }), req);
-  return { token, cookies: [] };
+  return token === null ? null : { token, cookies: [] };
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { User } from '../../src/index.ts';
 import { type Client, makeApp, type Reply, type TestApp } from '../helpers/app.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { type AuthenticatorApp, enableTotp, PASSWORD } from '../helpers/mfa.ts';
@@ -287,6 +288,7 @@ describe('the second step of every login (CONTRACT "Two-factor authentication an
         json: { activation_token: begun.json.activation_token, code, current_password: PASSWORD },
         csrf: true,
       });
+      clock.advance(1); // the change of factors ended every login started up to its millisecond
       const other = t.client();
       const res = await verify(other, (await other.login(username)).json.ephemeral_token, code);
       assert.equal(res.body, INVALID_CODE);
@@ -434,6 +436,45 @@ describe('the second step of every login (CONTRACT "Two-factor authentication an
       const user = (await t.gh.accounts.getByUsername(username))!;
       await t.gh.accounts.setActive(user, false);
       assert.equal((await verify(c, token, app.code(clock.now()))).body, INVALID_TOKEN);
+    });
+
+    for (const [change, end] of [
+      [
+        'a password change',
+        (gh: TestApp['gh'], user: User) => gh.accounts.setPassword(user, 'Another-Pw-987'),
+      ],
+      ['a logout everywhere', (gh: TestApp['gh'], user: User) => gh.accounts.logoutEverywhere(user)],
+    ] as const) {
+      test(`review: a login started before ${change} cannot be finished after it, at any login endpoint`, async () => {
+        const { username, app } = await mfaUser();
+        for (const path of ['/api/token/', '/api-token-auth/', '/auth/token/login/']) {
+          const c = t.client();
+          const started = await c.request('POST', path, { json: { username, password: PASSWORD } });
+          assert.match(started.body, EPHEMERAL, path);
+          const user = (await t.gh.accounts.getByUsername(username))!;
+          await end(t.gh, user);
+          clock.advance(30_000); // a fresh code, so only the ended login can refuse it
+          assert.equal(
+            (await verify(c, started.json.ephemeral_token, app.code(clock.now()))).body,
+            INVALID_TOKEN,
+            path,
+          );
+          if (change === 'a password change') await t.gh.accounts.setPassword(user, PASSWORD); // back, for the next path
+        }
+      });
+    }
+
+    test('review: a login whose password was checked against a record a reset has since changed starts no second step', async () => {
+      const { username } = await mfaUser();
+      const checked = (await t.gh.accounts.getByUsername(username))!; // the record the password was checked against
+      await t.gh.accounts.setPassword(checked, 'Another-Pw-987'); // lands while the password is hashed
+      assert.equal(
+        await t.gh.mfa.startLogin(checked, 'jwt', 'binding', {
+          clientAddress: '127.0.0.1',
+          path: '/api/token/',
+        }),
+        null,
+      );
     });
 
     test('a user without MFA gets the credential at once, as before', async () => {

@@ -345,13 +345,17 @@ describe('TOTP and recovery codes (CONTRACT "Two-factor authentication and passk
       const code = app.code(clock.now());
       // Deactivate with the code, reactivate in the same window: the old code is void with the old secret anyway.
       const other = t.client();
-      const token = (await other.request('POST', '/api/token/', { json: { username, password: PASSWORD } }))
-        .json.ephemeral_token;
+      const startLogin = async () =>
+        (await other.request('POST', '/api/token/', { json: { username, password: PASSWORD } })).json
+          .ephemeral_token;
+      const before = await startLogin();
       assert.equal((await post(c, '/auth/mfa/recovery-codes/regenerate/', { code })).status, 200);
-      const replay = await other.request('POST', '/auth/mfa/verify/', {
-        json: { ephemeral_token: token, code },
-      });
-      assert.equal(replay.body, '{"code":["Invalid code."]}');
+      const verify = (ephemeral_token: string) =>
+        other.request('POST', '/auth/mfa/verify/', { json: { ephemeral_token, code } });
+      // The change of factors ended the login started before it; one started after cannot replay the code.
+      assert.equal((await verify(before)).body, '{"ephemeral_token":["Invalid or expired token."]}');
+      clock.advance(1);
+      assert.equal((await verify(await startLogin())).body, '{"code":["Invalid code."]}');
       clock.advance(30_000);
     });
   });

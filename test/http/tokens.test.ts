@@ -51,6 +51,19 @@ describe('token authentication (CONTRACT "Token authentication")', () => {
     assert.equal((await profile(keys[1])).status, 200);
   });
 
+  test('review: a key obtained by a login whose password a reset changed meanwhile is never live', async () => {
+    await t.user('racer');
+    const checked = (await t.gh.accounts.getByUsername('racer'))!; // the record the password was checked against
+    // The reset lands while the login hashes the password: it ends every key of the user, none exists yet.
+    await t.gh.accounts.setPassword(checked, 'Another-Pw-987', { endTokens: true });
+    for (const name of ['api-token-auth', 'auth-token-login']) {
+      assert.equal(await t.gh.tokens.obtain(checked, name), null, name);
+    }
+    assert.deepEqual(await t.gh.tokens.list(checked.id), [], 'the key it stored was revoked');
+    const fresh = (await t.gh.accounts.getByUsername('racer'))!;
+    assert.ok(await t.gh.tokens.obtain(fresh, 'api-token-auth'), 'a login with the new password gets one');
+  });
+
   test('issue 8.10: a token made at POST /api/tokens/ may not take a login key name', async () => {
     const { token } = (await obtain()).json;
     const res = await t.client().request('POST', '/api/tokens/', {

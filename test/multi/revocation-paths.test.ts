@@ -250,6 +250,7 @@ describe('every public entry point that ends a credential is heard by the other 
   test('TokenService.obtain: the oldest obtained key past the limit', async () => {
     const user = await b.accounts.create({ username: `user${++n}`, password: 'Pw-12345678' });
     const first = await b.tokens.obtain(user, 'api-token-auth');
+    assert.ok(first, 'obtained');
     assert.ok(await a.tokens.resolve(first.key));
     assert.ok(await a.tokens.resolve(first.key), 'A serves it from its cache');
     for (let i = 1; i < 20; i++) await b.tokens.obtain(user, 'api-token-auth');
