@@ -15,6 +15,8 @@ const USERNAME = /^[\p{L}\p{N}_@.+-]+$/u;
 // Django's EmailValidator, simplified to what it accepts for ordinary addresses. The domain's
 // first dot is found without backtracking: `[^…]+\.` was O(n²) on `a@` and a run of dots (issue 8.1).
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"][^\s@<>()[\]\\,;:".]*\.[^\s@<>()[\]\\,;:"]{2,}$/u;
+// Control characters are no part of an address (Django's validator refuses them; a mailer would too).
+const CONTROL = /\p{Cc}/u;
 
 /**
  * Django's validators on `username` (max length, then the character set),
@@ -46,7 +48,7 @@ export function usernameProblems(username: string): string[] {
  */
 export function emailProblems(email: string): string[] {
   if ([...email].length > MAX_EMAIL) return [`Ensure this field has no more than ${MAX_EMAIL} characters.`];
-  return EMAIL.test(email) ? [] : ['Enter a valid email address.'];
+  return EMAIL.test(email) && !CONTROL.test(email) ? [] : ['Enter a valid email address.'];
 }
 
 /**
