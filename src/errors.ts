@@ -166,8 +166,15 @@ export class StoreUnavailableError extends Error {
  * ```
  */
 export class EmailUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * True when the server is up but refused this one message (a recipient it
+   * does not know, content it rejects): the next message may well go out.
+   */
+  readonly messageRefused: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; messageRefused?: boolean }) {
+    super(message, { cause: options?.cause });
     this.name = 'EmailUnavailableError';
+    this.messageRefused = options?.messageRefused ?? false;
   }
 }

@@ -86,7 +86,8 @@ export class AccountMailer {
       await this.sender.send(message);
       this.health.report();
     } catch (error) {
-      if (error instanceof EmailUnavailableError) this.health.report(error);
+      // A server that refused one recipient is still up: it must not make every address answer 503.
+      if (error instanceof EmailUnavailableError) this.health.report(error.messageRefused ? null : error);
       throw error;
     }
   }

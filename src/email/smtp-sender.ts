@@ -96,7 +96,8 @@ export class SmtpEmailSender implements EmailSender {
     // nodemailer's messages name the server's reply or the socket error, never the password.
     return new EmailUnavailableError(
       `${this.#url.display}: ${code ? `${code} ` : ''}${failure.message ?? String(error)}`,
-      { cause: error },
+      // nodemailer's codes for a server that answered and refused the recipients or the data.
+      { cause: error, messageRefused: failure.code === 'EENVELOPE' || failure.code === 'EMESSAGE' },
     );
   }
 
