@@ -192,14 +192,17 @@ export class Passkeys {
    * `POST /auth/passkeys/login/complete/`: the user whose passkey signed the
    * challenge of `sessionId` (used up whatever the outcome), or why not. The
    * signature is checked before the account's state, so knowing a
-   * credential id tells nothing about its owner.
+   * credential id tells nothing about its owner. `userVerified`: the
+   * authenticator checked a PIN or biometric, so the passkey is two factors
+   * in one; without it (a security key with no PIN) it is only something the
+   * user has, and a login needs the user's second factor as well.
    */
   async login(
     credential: unknown,
     sessionId: string,
     rp: RelyingParty,
     origin: Origin,
-  ): Promise<PasskeyResult<User>> {
+  ): Promise<PasskeyResult<{ user: User; userVerified: boolean }>> {
     const now = this.#clock.now();
     const challenge = await this.#challenges.consume(`authentication:${sessionId}`, now);
     if (challenge === null) return this.#refused(origin, null, EXPIRED_AUTHENTICATION, 'challenge_expired');
@@ -259,7 +262,7 @@ export class Passkeys {
         'Authentication verification failed: The passkey was used by another login at the same moment',
         'counter_race',
       );
-    return { ok: true, value: user };
+    return { ok: true, value: { user, userVerified: result.userVerified } };
   }
 
   /** The user's passkeys, newest first. */

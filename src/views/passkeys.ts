@@ -8,7 +8,7 @@ import type { AuthRequest } from '../request.ts';
 import { type ApiResponse, jsonResponse } from '../response.ts';
 import type { PasskeyRecord, User } from '../stores/types.ts';
 import type { ViewContext } from '../view.ts';
-import { issueLogin } from './login.ts';
+import { completeLogin, issueLogin } from './login.ts';
 import { changeContext, requireProof } from './mfa-proof.ts';
 import { NO_STORE, type Route } from './route.ts';
 import { drfDate } from './serialize.ts';
@@ -167,7 +167,11 @@ export function passkeyViews(gh: Gatehouse): Route[] {
         if (Object.keys(errors).length > 0) throw new ValidationError(errors);
         const result = await gh.passkeys.login(credential, sessionId as string, rp(gh, ctx.req), ctx.req);
         if (!result.ok) return detail400(result.detail);
-        return issueLogin(gh, ctx.req, result.value, 'session');
+        const { user, userVerified } = result.value;
+        // Without user verification the key is one factor: an MFA user still gives the code.
+        return userVerified
+          ? issueLogin(gh, ctx.req, user, 'session')
+          : completeLogin(gh, ctx.req, user, 'session');
       },
     },
   });

@@ -328,6 +328,26 @@ describe('passkeys (CONTRACT "Two-factor authentication and passkeys")', () => {
       assert.match(res.setCookies[0], SESSION_COOKIE);
     });
 
+    test('review: a key without user verification is one factor — a user with TOTP still gives the code', async () => {
+      const { c, username } = await loggedIn();
+      const { app } = await enableTotp(c, clock);
+      const key = createSoftAuthenticator({ origin: ORIGIN, discoverable: false, userVerification: false });
+      await register(c, key, { current_password: PASSWORD });
+      clock.advance(1); // adding the passkey ended every login started up to its millisecond
+      const { c: browser, res } = await signIn(key, username);
+      assert.equal(res.status, 200, res.body);
+      assert.match(res.body, /^\{"ephemeral_token":"[A-Za-z0-9_-]{43}","mfa_required":true\}$/);
+      assert.ok(!res.setCookies.some((l) => l.startsWith('sessionid=')), 'no session before the code');
+      const done = await post(browser, '/auth/mfa/verify/', {
+        ephemeral_token: res.json.ephemeral_token,
+        code: app.code(clock.now()),
+      });
+      assert.equal(done.status, 200, done.body);
+      assert.equal(done.json.user.username, username);
+      assert.ok(done.setCookies.some((l) => SESSION_COOKIE.test(l)));
+      clock.advance(30_000);
+    });
+
     test('complete is CSRF-checked as login is', async () => {
       const { c } = await loggedIn();
       const authenticator = createSoftAuthenticator({ origin: ORIGIN });
