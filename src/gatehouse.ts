@@ -274,6 +274,7 @@ export class Gatehouse {
       tokens: this.accountTokens,
       mailer: this.mailer,
       emailThrottle: this.emailThrottle,
+      counters: stores.counters,
       sendActivationEmail: settings.sendActivationEmail,
     });
     const rpName = settings.webauthn?.rpName ?? 'Gatehouse';

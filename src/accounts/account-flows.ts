@@ -6,11 +6,12 @@ import {
   type SiteInfo,
 } from '../email/messages.ts';
 import { PermissionDenied, ValidationError } from '../errors.ts';
+import { sha256Hex } from '../internal/hash.ts';
 import type { Origin } from '../logging/security-events.ts';
 import { isPasswordUsable } from '../passwords/unusable-password.ts';
 import { validatePassword } from '../passwords/validators.ts';
 import type { AuthRequest } from '../request.ts';
-import type { User } from '../stores/types.ts';
+import type { CounterStore, User } from '../stores/types.ts';
 import type { EmailThrottle } from '../throttling/email-throttle.ts';
 import type { AccountMailer } from './account-mailer.ts';
 import type { AccountTokens } from './account-tokens.ts';
@@ -27,6 +28,8 @@ export interface AccountFlowSettings {
   tokens: AccountTokens;
   mailer: AccountMailer;
   emailThrottle: EmailThrottle;
+  /** Where a followed reset link is marked spent (shared by every instance). */
+  counters: CounterStore;
   /** djoser's `SEND_ACTIVATION_EMAIL` (`GATEHOUSE_SEND_ACTIVATION_EMAIL`): new accounts wait for their link. */
   sendActivationEmail?: boolean;
 }
@@ -51,12 +54,14 @@ export class AccountFlows {
   readonly #tokens: AccountTokens;
   readonly #mailer: AccountMailer;
   readonly #throttle: EmailThrottle;
+  readonly #counters: CounterStore;
 
   constructor(settings: AccountFlowSettings) {
     this.#accounts = settings.accounts;
     this.#tokens = settings.tokens;
     this.#mailer = settings.mailer;
     this.#throttle = settings.emailThrottle;
+    this.#counters = settings.counters;
     this.sendActivationEmail = settings.sendActivationEmail ?? false;
   }
 
@@ -152,6 +157,13 @@ export class AccountFlows {
     const user = await this.userFromUid(uid);
     // An inactive account is not recovered by mail: an operator's deactivation stands.
     if (!user.isActive || !this.#tokens.checkReset(user, token))
+      throw new ValidationError({ token: [INVALID_TOKEN] });
+    const specific = validatePassword(newPassword, { username: user.username, email: user.email });
+    if (specific.length > 0) throw new ValidationError({ new_password: specific });
+    // Single use, also for requests that arrive together: the link dies with the password it sets,
+    // but two requests may both pass the check before either writes. The first to count it wins.
+    const spent = `reset_link_${sha256Hex(`${uid}:${token}`).slice(0, 32)}`;
+    if ((await this.#counters.increment(spent, this.#tokens.timeout * 1000)).count > 1)
       throw new ValidationError({ token: [INVALID_TOKEN] });
     return this.#accounts.setPassword(user, newPassword, { origin, endTokens: true, field: 'new_password' });
   }

@@ -283,6 +283,28 @@ describe('password reset from the mailed link', () => {
     assert.equal(again.body, INVALID_TOKEN);
   });
 
+  test('review: one link followed twice at once sets one password; the other request is "Invalid token"', async () => {
+    await s.t.user('twice');
+    const c = s.t.client();
+    await post(c, '/auth/users/reset_password/', { email: 'twice@example.com' });
+    await s.t.gh.mailer.settled();
+    const { uid, token } = link(s.mails('twice@example.com').at(-1)!, 'password/reset/confirm');
+    const passwords = ['First-choice-51', 'Second-choice-52'];
+    const answers = await Promise.all(
+      passwords.map((new_password) =>
+        post(s.t.client(), '/auth/users/reset_password_confirm/', { uid, token, new_password }),
+      ),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), [204, 400]);
+    const loser = answers.find((a) => a.status === 400)!;
+    assert.equal(loser.body, INVALID_TOKEN);
+    const winner = passwords[answers.findIndex((a) => a.status === 204)];
+    for (const password of passwords) {
+      const login = await post(c, '/auth/token/login/', { username: 'twice', password });
+      assert.equal(login.status, password === winner ? 200 : 400, password);
+    }
+  });
+
   test('several users sharing an address each get their own mail (djoser answers 500)', async () => {
     await s.t.gh.accounts.create({ username: 'twin1', password: PW, email: 'twins@example.com' });
     await s.t.gh.accounts.create({ username: 'twin2', password: PW, email: 'twins@example.com' });
