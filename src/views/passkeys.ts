@@ -7,6 +7,7 @@ import { IsAuthenticated } from '../permissions/is-authenticated.ts';
 import type { AuthRequest } from '../request.ts';
 import { type ApiResponse, jsonResponse } from '../response.ts';
 import type { PasskeyRecord, User } from '../stores/types.ts';
+import { ScopedRateThrottle } from '../throttling/rate-throttle.ts';
 import type { ViewContext } from '../view.ts';
 import { completeLogin, issueLogin } from './login.ts';
 import { changeContext, requireProof } from './mfa-proof.ts';
@@ -27,6 +28,9 @@ const MISSING = 'No WebAuthnCredential matches the given query.';
  * passkeyJson(p) // {"id":1,"name":"Passkey","credential_id":"…","created_at":"…","last_used_at":null,"transports":["internal"],"discoverable":true}
  * ```
  */
+
+/** Passwordless logins begun per client address (each stores a challenge for 300 s). */
+export const PASSKEY_BEGIN_RATE = '60/min';
 export function passkeyJson(p: PasskeyRecord) {
   return {
     id: p.id,
@@ -134,6 +138,15 @@ export function passkeyViews(gh: Gatehouse): Route[] {
     name: 'Passkey Login Begin',
     authenticators: [],
     permissions: [AllowAny],
+    // Each begin stores a challenge for 300 s: an anonymous client may not fill the table.
+    throttles: [
+      new ScopedRateThrottle({
+        scope: 'passkey_login_begin',
+        rate: PASSKEY_BEGIN_RATE,
+        counters: gh.stores.counters,
+        clock: gh.clock,
+      }),
+    ],
     gate: null,
     headers: NO_STORE,
     handlers: {

@@ -348,6 +348,26 @@ describe('passkeys (CONTRACT "Two-factor authentication and passkeys")', () => {
       clock.advance(30_000);
     });
 
+    test('review: begin is throttled per client address (60 a minute): an anonymous client cannot fill the challenge table', async () => {
+      const begin = () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/auth/passkeys/login/begin/',
+          remoteAddress: '203.0.113.77',
+          headers: { host: 'localhost', 'content-type': 'application/json' },
+          payload: '{}',
+        });
+      for (let i = 0; i < 60; i++) assert.equal((await begin()).statusCode, 200, `begin ${i + 1}`);
+      const refused = await begin();
+      assert.equal(refused.statusCode, 429);
+      assert.match(
+        refused.body,
+        /^\{"detail":"Request was throttled\. Expected available in \d+ seconds\."\}$/,
+      );
+      clock.advance(60_000);
+      assert.equal((await begin()).statusCode, 200, 'the next minute');
+    });
+
     test('complete is CSRF-checked as login is', async () => {
       const { c } = await loggedIn();
       const authenticator = createSoftAuthenticator({ origin: ORIGIN });
