@@ -52,6 +52,10 @@ export function userStoreContract(
       );
       assert.deepEqual(await users.getById(user.id), user);
       assert.deepEqual(await users.getByUsername(username), user);
+      // deepEqual skips the non-enumerable hash: every read must still carry it.
+      assert.equal((await users.getById(user.id))?.password, 'h');
+      assert.equal((await users.getByUsername(username))?.password, 'h');
+      assert.equal((await users.listByEmail('a@example.com')).find((u) => u.id === user.id)?.password, 'h');
     });
 
     test('create keeps the given flags', async () => {

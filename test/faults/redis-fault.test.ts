@@ -8,7 +8,7 @@
  * ```
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -18,12 +18,9 @@ import { createMemoryStores } from '../../src/stores/memory/index.ts';
 import { connectRedis, type RedisConnection } from '../../src/stores/redis/index.ts';
 import type { RevocationMessage, Stores } from '../../src/stores/types.ts';
 import { eventually } from '../contracts/revocation-bus.contract.ts';
+import { redisServerSkipReason } from '../helpers/redis-server.ts';
 
-const skip =
-  process.env.GATEHOUSE_TEST_REDIS === '0'
-    ? 'GATEHOUSE_TEST_REDIS=0: Redis fault suite skipped'
-    : spawnSync('redis-server', ['--version']).status !== 0 &&
-      'redis-server not on PATH: Redis fault suite skipped';
+const skip = redisServerSkipReason();
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');

@@ -64,3 +64,13 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
   };
 }
+
+/**
+ * Why a suite that starts its own redis-server is skipped, or false. Under
+ * CI=true nothing is skipped: a missing binary fails the suite loudly.
+ */
+export function redisServerSkipReason(): string | false {
+  if (process.env.GATEHOUSE_TEST_REDIS === '0') return 'GATEHOUSE_TEST_REDIS=0';
+  if (process.env.CI === 'true') return false;
+  return !hasRedisServer() && 'redis-server not on PATH';
+}

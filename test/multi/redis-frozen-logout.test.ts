@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { register } from '../helpers/accounts.ts';
 import { Browser } from '../helpers/browser.ts';
-import { hasRedisServer, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
+import { type RedisServer, redisServerSkipReason, startRedisServer } from '../helpers/redis-server.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { type Observation, untilHealthy, watchAndLogout } from './watch-logout.ts';
 
@@ -22,7 +22,7 @@ const PG_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@1
 const skip =
   process.env.GATEHOUSE_TEST_POSTGRES === '0' || process.env.GATEHOUSE_TEST_REDIS === '0'
     ? 'needs PostgreSQL and redis-server'
-    : !hasRedisServer() && 'redis-server not on PATH';
+    : redisServerSkipReason();
 
 const ROUNDS = 3;
 const SESSIONS = 4;

@@ -43,9 +43,12 @@ const ENDING = {
   TokenService: ['revoke', 'obtain'],
   Accounts: ['setPassword', 'logoutEverywhere', 'setActive', 'delete'],
   Gatehouse: ['logout', 'changePassword', 'login'],
-  // Through Revocations.endUserCredentials, as setPassword: one path, tested here through reset.
+  // Each ends the user's sessions through Revocations.endUserCredentials (their #endOtherSessions),
+  // the path setPassword takes: heard by the other instance as proven here through SecondFactors.reset.
+  // That each one does end the other sessions: test/http/mfa.test.ts ("a change of factors ends the
+  // user's other sessions") and test/http/passkeys.test.ts ("adding and removing a passkey end …").
   SecondFactors: ['activate', 'deactivate', 'reset', 'regenerateRecoveryCodes'],
-  Passkeys: ['register', 'remove', 'removeAll'],
+  Passkeys: ['register', 'remove'],
 } as const;
 /** The rest: they read, create, or compute; none ends a credential another instance may hold. */
 const NOT_ENDING = {
@@ -96,7 +99,8 @@ const NOT_ENDING = {
     'pendingLogin',
     'completeLogin',
   ],
-  Passkeys: ['registrationOptions', 'loginOptions', 'login', 'list', 'get', 'rename'],
+  // removeAll deletes passkeys, which no cache holds; resetmfa ends the sessions through SecondFactors.reset.
+  Passkeys: ['registrationOptions', 'loginOptions', 'login', 'list', 'get', 'rename', 'removeAll'],
 };
 
 function publicMethods(cls: { prototype: object }): string[] {
@@ -107,7 +111,7 @@ function publicMethods(cls: { prototype: object }): string[] {
   );
 }
 
-test('every public method of the credential services is classified: ends credentials (tested below) or not', () => {
+test('every public method of the credential services is classified: ends credentials (tested below, or where its comment says) or not', () => {
   for (const [name, cls] of Object.entries({
     SessionService,
     TokenService,
