@@ -69,10 +69,15 @@ function runtimePeer(c: Context): string | undefined {
 /**
  * Builds the AuthRequest of a Hono request. The body is read (up to the
  * limit) into Hono's own body cache, so `c.req.json()` still works after.
+ * `readBody` may decide from the request's method and headers, once read.
  */
 export async function fromHonoContext(
   c: Context,
-  options: HonoAdapterOptions & { readBody?: boolean } = {},
+  options: HonoAdapterOptions & {
+    readBody?:
+      | boolean
+      | ((method: string, headers: Record<string, string | string[] | undefined>) => boolean);
+  } = {},
 ): Promise<AuthRequest> {
   const peer = options.peer ? options.peer(c) : runtimePeer(c);
   if (!peer) {
@@ -113,8 +118,9 @@ export async function fromHonoContext(
     encrypted,
     trustProxy: options.trustProxy ?? false,
   });
-  const rawBody =
-    options.readBody === false || !bodyPresent ? null : await readBody(c, options.bodyLimit ?? 1_048_576);
+  const wanted =
+    typeof options.readBody === 'function' ? options.readBody(method, headers) : options.readBody;
+  const rawBody = wanted === false || !bodyPresent ? null : await readBody(c, options.bodyLimit ?? 1_048_576);
   return createAuthRequest({ method, url, headers, clientAddress, secure, rawBody });
 }
 
@@ -231,8 +237,12 @@ export function protect<const P extends readonly Permission[] = readonly Permiss
   return async (c, next) => {
     let req: AuthRequest | null = null;
     try {
-      const headers = Object.fromEntries(c.req.raw.headers);
-      req = await fromHonoContext(c, { ...options, readBody: needsFormBody(gh, c.req.method, headers) });
+      // Whether a form body is needed is decided on the headers fromHonoContext reads anyway (on
+      // @hono/node-server, the node request's: no Fetch Request is built for a guard either).
+      req = await fromHonoContext(c, {
+        ...options,
+        readBody: (method, headers) => needsFormBody(gh, method, headers),
+      });
       c.set('gatehouse', (await gh.check(req, policy)) as RequestContext<UserOf<P>>);
     } catch (error) {
       if (error instanceof ConfigurationError) console.error(`gatehouse: ${error.message}`);
