@@ -40,7 +40,15 @@ export class Browser {
       else this.jar.set(name, value);
     }
     const text = await res.text();
-    return { status: res.status, text };
+    return {
+      status: res.status,
+      text,
+      /** The body parsed, read when asked (an HTML answer does not throw until then). */
+      // biome-ignore lint/suspicious/noExplicitAny: tests read the contract's bodies field by field
+      get json(): any {
+        return text ? JSON.parse(text) : undefined;
+      },
+    };
   }
 
   async login(base: string, username: string, password = 'Pw-12345678') {

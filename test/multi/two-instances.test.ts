@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { obtainToken, register } from '../helpers/accounts.ts';
+import { Browser } from '../helpers/browser.ts';
 import { refreshesThroughPasswordChange, sameRefreshTokenOnTwo } from '../helpers/refresh-races.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 
@@ -13,40 +14,6 @@ const skip =
   process.env.GATEHOUSE_TEST_POSTGRES === '0' || process.env.GATEHOUSE_TEST_REDIS === '0'
     ? 'needs PostgreSQL and Redis (not available here)'
     : false;
-
-/** A browser-like client for one server: cookies kept, CSRF header sent on unsafe requests. */
-class Browser {
-  readonly jar = new Map<string, string>();
-  async send(
-    base: string,
-    method: string,
-    path: string,
-    json?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    const all: Record<string, string> = { ...headers };
-    if (this.jar.size) all.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (method !== 'GET' && this.jar.has('csrftoken')) all['x-csrftoken'] = this.jar.get('csrftoken')!;
-    if (json !== undefined) all['content-type'] = 'application/json';
-    const res = await fetch(base + path, {
-      method,
-      headers: all,
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-      if (line.includes('Max-Age=0')) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    const text = await res.text();
-    return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
-  }
-  async login(base: string, username: string, password = 'Pw-12345678') {
-    await this.send(base, 'GET', '/api/csrf/');
-    return this.send(base, 'POST', '/api/login/', { username, password });
-  }
-}
 
 describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
   const database = `gh_multi_${randomBytes(4).toString('hex')}`;
