@@ -16,15 +16,12 @@ export { assertSendable, type EmailMessage, type EmailSender, isSingleAddress } 
 export {
   activationLink,
   activationMessage,
-  confirmationMessage,
   DEFAULT_FROM_EMAIL,
   emailChangeLink,
   emailChangeMessage,
   type LinkParams,
-  passwordChangedMessage,
   passwordResetLink,
   passwordResetMessage,
   type SiteInfo,
-  usernameChangedMessage,
 } from './messages.ts';
 export { SmtpEmailSender, type SmtpEmailSenderOptions } from './smtp-sender.ts';

@@ -95,23 +95,6 @@ export function activationMessage(site: SiteInfo, params: LinkParams): EmailMess
 }
 
 /**
- * "<site> - Your account has been successfully created and activated!",
- * sent once an account is active (djoser's `SEND_CONFIRMATION_EMAIL`).
- *
- * ```ts
- * await sender.send(confirmationMessage(site, { to: user.email }));
- * ```
- */
-export function confirmationMessage(site: SiteInfo, params: { to: string }): EmailMessage {
-  const name = siteName(site);
-  return build(site, params.to, `${name} - Your account has been successfully created and activated!`, [
-    ['Your account has been created and is ready to use!'],
-    ['Thanks for using our site!'],
-    [`The ${name} team`],
-  ]);
-}
-
-/**
  * "Password reset on <site>": the reset link, and the username "in case
  * you've forgotten" (djoser's mail; a username is not a secret).
  *
@@ -158,40 +141,6 @@ export function emailChangeMessage(site: SiteInfo, params: LinkParams & { userna
       { label: 'Your username:', bold: params.username },
     ],
     ['If you did not ask for this, ignore this email: nothing changes until the link is followed.'],
-    ['Thanks for using our site!'],
-    [`The ${name} team`],
-  ]);
-}
-
-/**
- * "<site> - Your password has been successfully changed!" (djoser's
- * `PASSWORD_CHANGED_EMAIL_CONFIRMATION`).
- *
- * ```ts
- * await sender.send(passwordChangedMessage(site, { to: user.email }));
- * ```
- */
-export function passwordChangedMessage(site: SiteInfo, params: { to: string }): EmailMessage {
-  const name = siteName(site);
-  return build(site, params.to, `${name} - Your password has been successfully changed!`, [
-    ['Your password has been changed!'],
-    ['Thanks for using our site!'],
-    [`The ${name} team`],
-  ]);
-}
-
-/**
- * "<site> - Your username has been successfully changed!" (djoser's
- * `USERNAME_CHANGED_EMAIL_CONFIRMATION`).
- *
- * ```ts
- * await sender.send(usernameChangedMessage(site, { to: user.email }));
- * ```
- */
-export function usernameChangedMessage(site: SiteInfo, params: { to: string }): EmailMessage {
-  const name = siteName(site);
-  return build(site, params.to, `${name} - Your username has been successfully changed!`, [
-    ['Your username has been changed!'],
     ['Thanks for using our site!'],
     [`The ${name} team`],
   ]);

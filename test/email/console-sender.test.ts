@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { ConsoleEmailSender } from '../../src/email/console-sender.ts';
 import { createEmailSender } from '../../src/email/create-email-sender.ts';
-import { activationMessage, confirmationMessage } from '../../src/email/messages.ts';
+import { activationMessage } from '../../src/email/messages.ts';
 import { EmailUnavailableError } from '../../src/errors.ts';
 import type { Random } from '../../src/internal/random.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
@@ -79,7 +79,15 @@ describe("the console sender (Django's console backend)", () => {
     const out = collector();
     const sender = new ConsoleEmailSender({ stream: out.stream, clock, random: pinned });
     await Promise.all(
-      ['a', 'b', 'c'].map((name) => sender.send(confirmationMessage(site, { to: `${name}@example.com` }))),
+      ['a', 'b', 'c'].map((name) =>
+        sender.send(
+          activationMessage(site, {
+            to: `${name}@example.com`,
+            uid: 'MQ',
+            token: 'dj53l6-bc563ce02463323fda58aa6bc97721ec',
+          }),
+        ),
+      ),
     );
     assert.equal(out.writes(), 3);
     const messages = out.output().split(`${'-'.repeat(79)}\n`);
@@ -93,7 +101,13 @@ describe("the console sender (Django's console backend)", () => {
     const out = collector();
     const sender = createEmailSender('console:', { stream: out.stream, clock, random: pinned });
     assert.ok(sender instanceof ConsoleEmailSender);
-    await sender.send(confirmationMessage(site, { to: 'alice@example.com' }));
+    await sender.send(
+      activationMessage(site, {
+        to: 'alice@example.com',
+        uid: 'MQ',
+        token: 'dj53l6-bc563ce02463323fda58aa6bc97721ec',
+      }),
+    );
     assert.match(out.output(), /^To: alice@example\.com$/m);
     await sender.close();
   });
@@ -101,7 +115,11 @@ describe("the console sender (Django's console backend)", () => {
   test('a header with a line break or a second recipient is refused and nothing is written', async () => {
     const out = collector();
     const sender = new ConsoleEmailSender({ stream: out.stream, clock, random: pinned });
-    const message = confirmationMessage(site, { to: 'alice@example.com' });
+    const message = activationMessage(site, {
+      to: 'alice@example.com',
+      uid: 'MQ',
+      token: 'dj53l6-bc563ce02463323fda58aa6bc97721ec',
+    });
     for (const bad of [
       { ...message, subject: 'Hello\r\nBcc: eve@evil.test' },
       { ...message, subject: 'Hello\nBcc: eve@evil.test' },
@@ -125,10 +143,19 @@ describe("the console sender (Django's console backend)", () => {
     });
     broken.on('error', () => {});
     const sender = new ConsoleEmailSender({ stream: broken, clock, random: pinned });
-    await assert.rejects(sender.send(confirmationMessage(site, { to: 'alice@example.com' })), (error) => {
-      assert.ok(error instanceof EmailUnavailableError);
-      assert.equal(error.message, 'console: EPIPE: broken pipe');
-      return true;
-    });
+    await assert.rejects(
+      sender.send(
+        activationMessage(site, {
+          to: 'alice@example.com',
+          uid: 'MQ',
+          token: 'dj53l6-bc563ce02463323fda58aa6bc97721ec',
+        }),
+      ),
+      (error) => {
+        assert.ok(error instanceof EmailUnavailableError);
+        assert.equal(error.message, 'console: EPIPE: broken pipe');
+        return true;
+      },
+    );
   });
 });
